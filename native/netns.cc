@@ -1,0 +1,204 @@
+// berth's native helpers: the few things Node cannot do itself.
+//
+// Rule (ARCHITECTURE.md §2, aesthetics P12): no function here ever returns to
+// JS while the calling thread sits in a foreign network namespace. Each call
+// switches in, does its work synchronously, switches back, and aborts the
+// process if switching back fails (a thread stuck in a container's netns
+// would silently configure the wrong network from then on).
+#include <napi.h>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+Napi::Value ThrowErrno(Napi::Env env, int err, const std::string& what) {
+  Napi::Error e = Napi::Error::New(env, what + ": " + strerror(err));
+  e.Set("errno", Napi::Number::New(env, err));
+  e.Set("syscall", Napi::String::New(env, what));
+  e.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// Holds the thread's own netns and a target netns; Enter() switches, the
+// destructor switches back or aborts.
+class NetnsGuard {
+ public:
+  int Open(const std::string& target) {
+    orig_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (orig_ < 0) return errno;
+    target_ = open(target.c_str(), O_RDONLY | O_CLOEXEC);
+    if (target_ < 0) return errno;
+    return 0;
+  }
+  int Enter() {
+    if (setns(target_, CLONE_NEWNET) != 0) return errno;
+    entered_ = true;
+    return 0;
+  }
+  ~NetnsGuard() {
+    if (entered_ && setns(orig_, CLONE_NEWNET) != 0) {
+      // Cannot continue safely: every later netlink/socket call would act
+      // inside the container. Let the supervisor restart the daemon.
+      abort();
+    }
+    if (target_ >= 0) close(target_);
+    if (orig_ >= 0) close(orig_);
+  }
+
+ private:
+  int orig_ = -1;
+  int target_ = -1;
+  bool entered_ = false;
+};
+
+// Makes /run/netns a shared mount point the way `ip netns add` does, so a
+// bind mount made under it is visible in every mount namespace.
+int EnsureNetnsDir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return errno;
+  if (mount("", dir.c_str(), "none", MS_SHARED | MS_REC, nullptr) == 0) return 0;
+  if (errno != EINVAL) return errno;
+  if (mount(dir.c_str(), dir.c_str(), "none", MS_BIND | MS_REC, nullptr) != 0) return errno;
+  if (mount("", dir.c_str(), "none", MS_SHARED | MS_REC, nullptr) != 0) return errno;
+  return 0;
+}
+
+struct NsThreadArgs {
+  std::string path;
+  int err = 0;
+  const char* where = "";
+};
+
+// Runs on a throwaway thread: unshare there, never on the JS thread.
+void* NsThread(void* p) {
+  auto* a = static_cast<NsThreadArgs*>(p);
+  if (unshare(CLONE_NEWNET) != 0) {
+    a->err = errno;
+    a->where = "unshare";
+  } else if (mount("/proc/thread-self/ns/net", a->path.c_str(), "none", MS_BIND, nullptr) != 0) {
+    a->err = errno;
+    a->where = "mount";
+  }
+  return nullptr;
+}
+
+// createNetns(dir, name): a new netns bind-mounted at dir/name.
+Napi::Value CreateNetns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string dir = info[0].As<Napi::String>();
+  std::string name = info[1].As<Napi::String>();
+  std::string path = dir + "/" + name;
+  if (int err = EnsureNetnsDir(dir)) return ThrowErrno(env, err, "mount " + dir);
+  int fd = open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  if (fd < 0) return ThrowErrno(env, errno, "create " + path);
+  close(fd);
+  NsThreadArgs args;
+  args.path = path;
+  pthread_t t;
+  if (int err = pthread_create(&t, nullptr, NsThread, &args)) {
+    unlink(path.c_str());
+    return ThrowErrno(env, err, "pthread_create");
+  }
+  pthread_join(t, nullptr);
+  if (args.err) {
+    unlink(path.c_str());
+    return ThrowErrno(env, args.err, std::string(args.where) + " " + path);
+  }
+  return env.Undefined();
+}
+
+// deleteNetns(path): lazy unmount + unlink; a missing netns is not an error.
+Napi::Value DeleteNetns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    return ThrowErrno(env, errno, "umount " + path);
+  }
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) return ThrowErrno(env, errno, "unlink " + path);
+  return env.Undefined();
+}
+
+// withNetns(path, fn): calls fn synchronously inside the netns and returns
+// its result. fn must be synchronous (e.g. a netlink socket constructor); a
+// thenable result is refused because its continuation would run outside.
+Napi::Value WithNetns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  Napi::Function fn = info[1].As<Napi::Function>();
+  Napi::Value result;
+  {
+    NetnsGuard guard;
+    if (int err = guard.Open(path)) return ThrowErrno(env, err, "open " + path);
+    if (int err = guard.Enter()) return ThrowErrno(env, err, "setns " + path);
+    result = fn.Call({});
+  }  // switched back here (or aborted)
+  if (env.IsExceptionPending()) return env.Undefined();
+  if (result.IsObject() && result.As<Napi::Object>().Has("then")) {
+    Napi::TypeError::New(env, "withNetns: callback must be synchronous").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return result;
+}
+
+// socketIn(path, "udp"|"tcp", ip, port, backlog): a bound (and, for TCP,
+// listening) non-blocking IPv4 socket created inside the netns; returns fd.
+Napi::Value SocketIn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  std::string kind = info[1].As<Napi::String>();
+  std::string ip = info[2].As<Napi::String>();
+  int port = info[3].As<Napi::Number>().Int32Value();
+  int backlog = info[4].IsNumber() ? info[4].As<Napi::Number>().Int32Value() : 128;
+  bool tcp = kind == "tcp";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
+    Napi::TypeError::New(env, "socketIn: bad IPv4 address " + ip).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int fd = -1;
+  int err = 0;
+  std::string where;
+  {
+    NetnsGuard guard;
+    if ((err = guard.Open(path))) where = "open " + path;
+    else if ((err = guard.Enter())) where = "setns " + path;
+    else {
+      fd = socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      int one = 1;
+      if (fd < 0) { err = errno; where = "socket"; }
+      else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) { err = errno; where = "setsockopt"; }
+      else if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) { err = errno; where = "bind"; }
+      else if (tcp && listen(fd, backlog) != 0) { err = errno; where = "listen"; }
+    }
+  }
+  if (err) {
+    if (fd >= 0) close(fd);
+    return ThrowErrno(env, err, where);
+  }
+  return Napi::Number::New(env, fd);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("createNetns", Napi::Function::New(env, CreateNetns));
+  exports.Set("deleteNetns", Napi::Function::New(env, DeleteNetns));
+  exports.Set("withNetns", Napi::Function::New(env, WithNetns));
+  exports.Set("socketIn", Napi::Function::New(env, SocketIn));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(berth_netns, Init)

@@ -1,0 +1,144 @@
+/**
+ * The API's route table: data, not code paths (aesthetics P14). Handlers
+ * only parse, call a service and serialise. Network routes follow Docker's
+ * Engine API; container routes are berth's own, in Docker's style.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseConnect, parseContainerCreate, parseDisconnect, parseExec } from '../model/parse-container.js'
+import { parseNetworkCreate } from '../model/parse-network.js'
+import type { ContainerService } from '../service/containers.js'
+import type { EndpointService } from '../service/endpoints.js'
+import type { ExecService } from '../service/exec.js'
+import type { NetworkService } from '../service/networks.js'
+import type { StateStore } from '../state/store.js'
+import { toContainerJSON, toContainerSummary, toNetworkJSON } from './docker-types.js'
+import { readJson, sendJson } from './http-util.js'
+import { streamLogs } from './logs.js'
+
+/** What the handlers call. */
+export interface Services {
+  readonly networks: NetworkService
+  readonly containers: ContainerService
+  readonly endpoints: EndpointService
+  readonly exec: ExecService
+  readonly store: StateStore
+  readonly sandboxKey: (netns: string) => string
+  readonly version: string
+}
+
+/** One request as a handler sees it. */
+export interface Call {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly params: readonly string[]
+  readonly query: URLSearchParams
+}
+
+/** A route: method, path pattern (groups become params), handler. */
+export interface Route {
+  readonly method: string
+  readonly path: RegExp
+  readonly handle: (call: Call, s: Services) => Promise<void>
+}
+
+const ID = '([^/]+)'
+const p = (source: string) => new RegExp(`^${source}$`)
+const flag = (q: URLSearchParams, key: string) => ['1', 'true'].includes(q.get(key) ?? '')
+const param = (c: Call, i: number) => decodeURIComponent(c.params[i] ?? '')
+
+const networkJSON = (s: Services, ref: string) => toNetworkJSON(s.networks.inspect(ref), s.store.state)
+const containerJSON = (s: Services, ref: string) => {
+  const c = s.containers.inspect(ref)
+  return toContainerJSON(c, s.store.state, s.sandboxKey(c.netns), s.containers.logs(c.id).path)
+}
+
+/** Every route of the API. */
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: p('/_ping'), handle: async c => void c.res.end('OK') },
+  { method: 'GET', path: p('/version'), handle: async (c, s) => sendJson(c.res, 200, { Version: s.version, ApiVersion: '1.41', Os: 'linux' }) },
+  // Networks (Docker Engine API shapes)
+  { method: 'GET', path: p('/networks'), handle: async (c, s) => sendJson(c.res, 200, s.networks.list().map(n => networkJSON(s, n.id))) },
+  {
+    method: 'POST',
+    path: p('/networks/create'),
+    handle: async (c, s) => {
+      const net = await s.networks.create(parseNetworkCreate(await readJson(c.req)))
+      sendJson(c.res, 201, { Id: net.id, Warning: '' })
+    },
+  },
+  {
+    method: 'POST',
+    path: p('/networks/prune'),
+    handle: async (c, s) => sendJson(c.res, 200, { NetworksDeleted: await s.networks.prune() }),
+  },
+  { method: 'GET', path: p(`/networks/${ID}`), handle: async (c, s) => sendJson(c.res, 200, networkJSON(s, param(c, 0))) },
+  {
+    method: 'DELETE',
+    path: p(`/networks/${ID}`),
+    handle: async (c, s) => {
+      await s.networks.remove(param(c, 0))
+      c.res.writeHead(204).end()
+    },
+  },
+  {
+    method: 'POST',
+    path: p(`/networks/${ID}/connect`),
+    handle: async (c, s) => {
+      const r = parseConnect(param(c, 0), await readJson(c.req))
+      await s.endpoints.connect(r.container, r.attach)
+      sendJson(c.res, 200, {})
+    },
+  },
+  {
+    method: 'POST',
+    path: p(`/networks/${ID}/disconnect`),
+    handle: async (c, s) => {
+      const r = parseDisconnect(await readJson(c.req))
+      await s.endpoints.disconnect(r.container, param(c, 0))
+      sendJson(c.res, 200, {})
+    },
+  },
+  // Containers (sandboxes)
+  {
+    method: 'GET',
+    path: p('/containers/json'),
+    handle: async (c, s) =>
+      sendJson(c.res, 200, s.containers.list(flag(c.query, 'all')).map(x => toContainerSummary(x, s.store.state))),
+  },
+  {
+    method: 'POST',
+    path: p('/containers/create'),
+    handle: async (c, s) => {
+      const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, await readJson(c.req)))
+      sendJson(c.res, 201, { Id: created.id, Warnings: [] })
+    },
+  },
+  { method: 'GET', path: p(`/containers/${ID}/json`), handle: async (c, s) => sendJson(c.res, 200, containerJSON(s, param(c, 0))) },
+  {
+    method: 'POST',
+    path: p(`/containers/${ID}/start`),
+    handle: async (c, s) => {
+      await s.containers.start(param(c, 0))
+      c.res.writeHead(204).end()
+    },
+  },
+  {
+    method: 'POST',
+    path: p(`/containers/${ID}/wait`),
+    handle: async (c, s) => sendJson(c.res, 200, { StatusCode: await s.containers.wait(param(c, 0)) }),
+  },
+  {
+    method: 'DELETE',
+    path: p(`/containers/${ID}`),
+    handle: async (c, s) => {
+      await s.containers.remove(param(c, 0), flag(c.query, 'force'))
+      c.res.writeHead(204).end()
+    },
+  },
+  { method: 'GET', path: p(`/containers/${ID}/logs`), handle: async (c, s) => streamLogs(c, s.containers, param(c, 0), flag(c.query, 'follow')) },
+  {
+    method: 'POST',
+    path: p(`/containers/${ID}/exec`),
+    handle: async (c, s) => sendJson(c.res, 201, { Id: s.exec.create(param(c, 0), parseExec(await readJson(c.req)).cmd) }),
+  },
+]

@@ -1,0 +1,173 @@
+/**
+ * `berth create|run|start|ps|inspect|rm|logs|wait`: sandboxes.
+ */
+import type { Command } from 'commander'
+import { type ApiClient, CliError, daemonError } from '../client.js'
+import { prettyJson, short, table } from '../format.js'
+
+type Client = () => ApiClient
+const out = (text: string) => void process.stdout.write(text)
+const enc = encodeURIComponent
+
+interface CreateOptions {
+  name?: string
+  network?: string
+  ip?: string
+  hostname?: string
+  detach?: boolean
+  rm?: boolean
+}
+
+interface Summary {
+  Id: string
+  Names: string[]
+  Command: string
+  Created: number
+  Status: string
+  NetworkSettings: { Networks: Record<string, { IPAddress: string }> }
+}
+
+/** Docker's /containers/create body from CLI options. */
+const createBody = (o: CreateOptions, cmd: string[]) => ({
+  Hostname: o.hostname,
+  Cmd: cmd,
+  HostConfig: { NetworkMode: o.network ?? 'default' },
+  NetworkingConfig: o.ip ? { EndpointsConfig: { [o.network ?? 'bridge']: { IPAMConfig: { IPv4Address: o.ip } } } } : undefined,
+})
+
+const createOptions = (c: Command) =>
+  c
+    .option('--name <name>', 'container name (its netns is <netns-prefix><name>)')
+    .option('--network <network>', 'network to connect to (default: bridge)')
+    .option('--ip <ip>', 'IPv4 address (networks with a user-given subnet)')
+    .option('-h, --hostname <name>', 'hostname (default: the short id)')
+    .argument('[cmd...]', 'command run in the container, after --')
+
+/** Creates a container; daemon errors exit 125 like `docker run`. */
+const createContainer = async (client: ApiClient, o: CreateOptions, cmd: string[]): Promise<string> => {
+  try {
+    const name = o.name ? `?name=${enc(o.name)}` : ''
+    return (await client.json<{ Id: string }>('POST', `/containers/create${name}`, createBody(o, cmd))).Id
+  } catch (e) {
+    throw e instanceof CliError ? new CliError(e.message, 125, e.status) : e
+  }
+}
+
+/** Prints the container's output until it exits; returns its exit code. */
+const attach = async (client: ApiClient, id: string): Promise<number> => {
+  const r = await client.send('GET', `/containers/${id}/logs?follow=1`, undefined, chunk => process.stdout.write(chunk))
+  if (r.status >= 400) throw daemonError(r)
+  return (await client.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`)).StatusCode
+}
+
+/** Registers the container commands. */
+export const registerContainerCommands = (program: Command, client: Client): void => {
+  createOptions(program.command('create').description('create a sandbox (netns + network endpoint)')).action(
+    async (cmd: string[], o: CreateOptions) => out(`${await createContainer(client(), o, cmd)}\n`),
+  )
+
+  createOptions(program.command('run').description('create a sandbox and run a command in it'))
+    .option('-d, --detach', 'run in the background and print the id')
+    .option('--rm', 'remove the container when its command exits')
+    .action(async (cmd: string[], o: CreateOptions) => {
+      const c = client()
+      const id = await createContainer(c, o, cmd)
+      const started = await c.send('POST', `/containers/${id}/start`)
+      if (started.status >= 400) {
+        const e = daemonError(started)
+        throw new CliError(e.message, 125, e.status)
+      }
+      if (o.detach) return out(`${id}\n`)
+      const code = await attach(c, id)
+      if (o.rm) await c.json('DELETE', `/containers/${id}?force=1`)
+      process.exitCode = code
+    })
+
+  program
+    .command('start')
+    .description('start a created or exited container')
+    .argument('<container...>')
+    .action(async (refs: string[]) => {
+      for (const ref of refs) {
+        await client().json('POST', `/containers/${enc(ref)}/start`)
+        out(`${ref}\n`)
+      }
+    })
+
+  program
+    .command('ps')
+    .description('list containers')
+    .option('-a, --all', 'include created and exited ones')
+    .option('-q, --quiet', 'only ids')
+    .action(async (o: { all?: boolean; quiet?: boolean }) => {
+      const list = await client().json<Summary[]>('GET', `/containers/json${o.all ? '?all=1' : ''}`)
+      if (o.quiet) return out(list.map(c => `${short(c.Id)}\n`).join(''))
+      const rows = list.map(c => [
+        short(c.Id),
+        c.Names[0]?.slice(1) ?? '',
+        JSON.stringify(c.Command),
+        new Date(c.Created * 1000).toISOString().replace('T', ' ').slice(0, 19),
+        c.Status,
+        Object.entries(c.NetworkSettings.Networks).map(([n, e]) => `${n}=${e.IPAddress}`).join(','),
+      ])
+      out(table(['CONTAINER ID', 'NAME', 'COMMAND', 'CREATED', 'STATUS', 'NETWORKS'], rows))
+    })
+
+  program
+    .command('inspect')
+    .description('show containers in detail (Docker JSON)')
+    .argument('<container...>')
+    .action(async (refs: string[]) => {
+      const found: unknown[] = []
+      const missing: string[] = []
+      for (const ref of refs) {
+        try {
+          found.push(await client().json('GET', `/containers/${enc(ref)}/json`))
+        } catch (e) {
+          if (!(e instanceof CliError) || e.status !== 404) throw e
+          missing.push(ref)
+        }
+      }
+      out(prettyJson(found))
+      if (missing.length > 0) throw new CliError(missing.map(m => `Error: No such container: ${m}`).join('\n'))
+    })
+
+  program
+    .command('rm')
+    .description('remove containers (netns, veths, addresses, files)')
+    .argument('<container...>')
+    .option('-f, --force', 'kill a running container first')
+    .action(async (refs: string[], o: { force?: boolean }) => {
+      const errors: string[] = []
+      for (const ref of refs) {
+        try {
+          await client().json('DELETE', `/containers/${enc(ref)}${o.force ? '?force=1' : ''}`)
+          out(`${ref}\n`)
+        } catch (e) {
+          if (!(e instanceof CliError)) throw e
+          errors.push(e.message)
+        }
+      }
+      if (errors.length > 0) throw new CliError(errors.join('\n'))
+    })
+
+  program
+    .command('logs')
+    .description("print a container's output")
+    .argument('<container>')
+    .option('-f, --follow', 'keep printing while it runs')
+    .action(async (ref: string, o: { follow?: boolean }) => {
+      const r = await client().send('GET', `/containers/${enc(ref)}/logs${o.follow ? '?follow=1' : ''}`, undefined, chunk =>
+        process.stdout.write(chunk),
+      )
+      if (r.status >= 400) throw daemonError(r)
+    })
+
+  program
+    .command('wait')
+    .description('wait for a container to exit and print its exit code')
+    .argument('<container>')
+    .action(async (ref: string) => {
+      out(`${(await client().json<{ StatusCode: number }>('POST', `/containers/${enc(ref)}/wait`)).StatusCode}\n`)
+    })
+}

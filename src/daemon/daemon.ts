@@ -1,0 +1,93 @@
+/**
+ * The composition root: builds the kernel port, state store, services and
+ * API server from the configuration, reconciles, and serves.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { createRtNetlink } from 'netlink'
+import { pino, type Logger } from 'pino'
+import { createApiServer, listenUnix } from '../api/server.js'
+import { LinuxKernel } from '../kernel/linux-kernel.js'
+import { loadNative } from '../kernel/native.js'
+import { Rtnl } from '../kernel/rtnl.js'
+import { ensureSysctl } from '../kernel/sysctl.js'
+import type { DaemonConfig } from '../model/types.js'
+import { parseResolvConf } from '../plan/etc-files.js'
+import { ContainerService } from '../service/containers.js'
+import type { ServiceContext } from '../service/context.js'
+import { EndpointService } from '../service/endpoints.js'
+import { ExecService } from '../service/exec.js'
+import { KeyedLock } from '../service/locks.js'
+import { NetworkService } from '../service/networks.js'
+import { ProcessSupervisor } from '../service/processes.js'
+import { reconcile } from '../service/reconcile.js'
+import { StateStore } from '../state/store.js'
+import { acquirePidLock } from './pid-lock.js'
+import { adoptProcesses } from './adopt.js'
+import { VERSION } from './version.js'
+
+
+/** A running daemon. */
+export interface Daemon {
+  readonly socketPath: string
+  /** Stops serving; the data plane (netns, links, rules, processes) stays up. */
+  close(): Promise<void>
+}
+
+const readHostResolv = () => {
+  try {
+    return parseResolvConf(fs.readFileSync('/etc/resolv.conf', 'utf8'))
+  } catch {
+    return parseResolvConf('')
+  }
+}
+
+/** Starts berthd with `cfg`. */
+export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level: cfg.logLevel })): Promise<Daemon> => {
+  fs.mkdirSync(cfg.dataRoot, { recursive: true, mode: 0o700 })
+  fs.mkdirSync(cfg.execRoot, { recursive: true, mode: 0o755 })
+  const releasePid = acquirePidLock(path.join(cfg.execRoot, 'berthd.pid'))
+  const kernel = new LinuxKernel(new Rtnl(createRtNetlink()), loadNative(), cfg)
+  // Containers reach the outside only if this netns forwards (Docker does the same).
+  await ensureSysctl('net.ipv4.ip_forward', '1')
+  const store = new StateStore(cfg.dataRoot)
+  await store.load()
+  const ctx: ServiceContext = { cfg, store, kernel, locks: new KeyedLock(), log, hostResolv: readHostResolv }
+  const repaired = await reconcile(ctx)
+  for (const line of repaired) log.info({ repair: line }, 'reconciled')
+
+  const processes: ProcessSupervisor = new ProcessSupervisor(
+    cfg.dataRoot,
+    (id, code) => void containers.markExited(id, code).catch(e => log.error({ err: e }, 'recording exit')),
+    log,
+  )
+  const containers = new ContainerService(ctx, processes)
+  await adoptProcesses(store, processes, containers)
+  const networks = new NetworkService(ctx)
+  const server = createApiServer(
+    {
+      networks,
+      containers,
+      endpoints: new EndpointService(ctx),
+      exec: new ExecService(containers),
+      store,
+      sandboxKey: name => kernel.netns.path(name),
+      version: VERSION,
+    },
+    log,
+  )
+  const socketPath = path.join(cfg.execRoot, 'berth.sock')
+  await listenUnix(server, socketPath)
+  log.info({ socket: socketPath, networks: store.state.networks.length, containers: store.state.containers.length }, 'berthd ready')
+  return {
+    socketPath,
+    close: async () => {
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      server.closeAllConnections()
+      processes.close()
+      kernel.release()
+      fs.rmSync(socketPath, { force: true })
+      releasePid()
+    },
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Bridge driver, endpoint level: a veth pair whose host end is a port of the
+ * network's bridge and whose peer is born inside the container netns as
+ * `ethN`, with the container's address, and the default route when the
+ * endpoint carries it.
+ */
+import { formatIpv4, lastOf } from '../../model/ipv4.js'
+import { ownerAlias } from '../../model/names.js'
+import type { Container, Endpoint, Network } from '../../model/types.js'
+import type { Op } from '../../plan/ops.js'
+import { subnetOf } from './plan-network.js'
+
+/** Attaches `ep` of `c` to network `n`. */
+export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => {
+  const subnet = subnetOf(n)
+  const ops: Op[] = [
+    {
+      kind: 'link.veth',
+      host: ep.hostIfname,
+      peer: ep.ifname,
+      netns: c.netns,
+      bridge: n.bridge,
+      peerMac: ep.mac,
+      mtu: n.mtu,
+      alias: ownerAlias(ep.id),
+    },
+    { kind: 'link.up', dev: ep.hostIfname },
+    {
+      kind: 'addr.add',
+      netns: c.netns,
+      dev: ep.ifname,
+      ip: ep.ip,
+      prefix: subnet.prefix,
+      broadcast: formatIpv4(lastOf(subnet)),
+    },
+    { kind: 'link.up', netns: c.netns, dev: ep.ifname },
+  ]
+  if (defaultRoute) {
+    ops.push({ kind: 'route.add', netns: c.netns, dst: '0.0.0.0', prefix: 0, gateway: n.gateway, dev: ep.ifname })
+  }
+  return ops
+}
+
+/** Detaches an endpoint: deleting the host end removes the pair. */
+export const planEndpointRemove = (ep: Endpoint): Op[] => [{ kind: 'link.delete', name: ep.hostIfname }]

@@ -1,0 +1,98 @@
+/**
+ * Renders berth's whole nftables table from the model: pure and
+ * snapshot-tested. Applying the rendered batch replaces the table in one
+ * transaction, so reload, restart and repair are the same operation.
+ *
+ * What the rules do (Docker's FORWARD/POSTROUTING behaviour, oracle §1):
+ *  - replies to connections containers made are let back in;
+ *  - containers of one network talk to each other (ICC);
+ *  - internal networks exchange nothing with any other interface;
+ *  - two different berth networks never reach each other (isolation);
+ *  - containers open connections out of the host, masqueraded;
+ *  - nothing from outside opens a connection to a container directly.
+ *
+ * Be aware: berth owns only its table; another table's drop (e.g. Docker's
+ * FORWARD policy DROP) still applies to the same packets.
+ */
+import type { NftCommand } from '../kernel/nft.js'
+import {
+  type TableRef,
+  accept,
+  addBaseChain,
+  addSet,
+  addTable,
+  ctState,
+  deleteTable,
+  drop,
+  iifname,
+  ipAddr,
+  masquerade,
+  oifname,
+  rule,
+} from './nft-json.js'
+
+/** berth's one table. */
+export const BERTH_TABLE: TableRef = { family: 'inet', name: 'berth' }
+
+/** What the firewall needs to know about a network. */
+export interface FirewallNetwork {
+  readonly name: string
+  readonly bridge: string
+  readonly subnet: string
+  readonly internal: boolean
+}
+
+const FORWARD = 'forward'
+const POSTROUTING = 'postrouting'
+const BRIDGES = '@bridges'
+
+/** Rules of one network, in forward-chain order before the shared ones. */
+const networkForwardRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => {
+  const rules = [
+    rule(t, FORWARD, `${n.name}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept),
+  ]
+  if (n.internal) {
+    rules.push(
+      rule(t, FORWARD, `${n.name} is internal: nothing leaves it`, [iifname(n.bridge)], drop),
+      rule(t, FORWARD, `${n.name} is internal: nothing enters it`, [oifname(n.bridge)], drop),
+    )
+  }
+  return rules
+}
+
+const networkNatRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
+  n.internal
+    ? []
+    : [
+        rule(
+          t,
+          POSTROUTING,
+          `${n.name}: outbound traffic takes the host's address`,
+          [ipAddr('saddr', n.subnet), oifname(n.bridge, '!=')],
+          masquerade,
+        ),
+      ]
+
+/**
+ * The full batch: (re)create the table and everything in it. Networks are
+ * rendered in the order given; callers pass them sorted for stable output.
+ */
+export const renderRuleset = (networks: readonly FirewallNetwork[], t: TableRef = BERTH_TABLE): NftCommand[] => [
+  // add+delete+add: replaces the table atomically whether or not it exists
+  // (nft 1.0.6 has no `destroy`).
+  addTable(t),
+  deleteTable(t),
+  addTable(t),
+  addSet(t, 'bridges', 'ifname', networks.map(n => n.bridge), 'bridges of all berth networks'),
+  addBaseChain(t, FORWARD, 'filter', 'forward', 0),
+  addBaseChain(t, POSTROUTING, 'nat', 'postrouting', 100),
+  rule(t, FORWARD, 'replies to connections containers opened', [oifname(BRIDGES), ctState(['established', 'related'])], accept),
+  ...networks.flatMap(n => networkForwardRules(t, n)),
+  rule(t, FORWARD, 'isolation: berth networks never reach each other', [iifname(BRIDGES), oifname(BRIDGES)], drop),
+  rule(t, FORWARD, 'containers may open connections out of the host', [iifname(BRIDGES)], accept),
+  rule(t, FORWARD, 'nothing outside may open a connection to a container', [oifname(BRIDGES)], drop),
+  ...networks.flatMap(n => networkNatRules(t, n)),
+]
+
+/** The batch that removes berth's table (for `system reset`). */
+export const renderRemoval = (t: TableRef = BERTH_TABLE): NftCommand[] => [addTable(t), deleteTable(t)]

@@ -1,0 +1,167 @@
+/**
+ * The only implementation of {@link OpApplier} that touches the OS: netlink
+ * in the daemon's netns and in container netns, nft, and the /etc/netns
+ * files. Creates are "ensure" (an identical existing object is success) and
+ * deletes are tolerant, so replaying a plan after a crash is safe.
+ */
+import { conflict } from '../errors.js'
+import type { Op } from '../plan/ops.js'
+import type { OpApplier } from '../plan/tx.js'
+import type { DaemonConfig } from '../model/types.js'
+import { removeEtcFiles, writeEtcFiles } from './etc-files.js'
+import type { NativeNetns } from './native.js'
+import { NetnsDir } from './netns.js'
+import { applyNft } from './nft.js'
+import { type LinkInfo, type RouteInfo, Rtnl, errnoOf } from './rtnl.js'
+
+const tolerate = async (work: () => Promise<void>, ...errnos: string[]): Promise<void> => {
+  try {
+    await work()
+  } catch (e) {
+    const errno = errnoOf(e) ?? (e as NodeJS.ErrnoException).code
+    if (!errno || !errnos.includes(errno)) throw e
+  }
+}
+
+/** Kernel access for one daemon: its own netns plus the container netns. */
+export class LinuxKernel implements OpApplier {
+  readonly netns: NetnsDir
+  #inner = new Map<string, Rtnl>()
+
+  constructor(
+    private readonly host: Rtnl,
+    native: NativeNetns,
+    private readonly cfg: Pick<DaemonConfig, 'netnsDir' | 'etcNetnsDir'>,
+  ) {
+    this.netns = new NetnsDir(native, cfg.netnsDir)
+  }
+
+  /** rtnetlink of the daemon's netns (undefined) or of a container netns. */
+  #rtnl(netns: string | undefined): Rtnl {
+    if (netns === undefined) return this.host
+    let r = this.#inner.get(netns)
+    if (!r) {
+      r = this.netns.openRtnl(netns)
+      this.#inner.set(netns, r)
+    }
+    return r
+  }
+
+  async #index(netns: string | undefined, dev: string): Promise<number> {
+    const index = await this.#rtnl(netns).linkIndex(dev)
+    if (index === undefined) throw Object.assign(new Error(`no device ${dev}: ENODEV`), { code: 'ENODEV' })
+    return index
+  }
+
+  /** Applies one op. */
+  async apply(op: Op): Promise<void> {
+    switch (op.kind) {
+      case 'netns.create':
+        try {
+          this.netns.create(op.netns)
+        } catch (e) {
+          if ((e as { errno?: number }).errno === 17) throw conflict('E_NETNS_EXISTS', `network namespace ${op.netns} already exists`)
+          throw e
+        }
+        return
+      case 'netns.delete':
+        this.#close(op.netns)
+        this.netns.delete(op.netns)
+        return
+      case 'link.bridge':
+        return this.#ensureBridge(op)
+      case 'link.veth': {
+        const master = await this.#index(undefined, op.bridge)
+        try {
+          await this.host.createVeth({ ...op, peerNetns: this.netns.path(op.netns), master })
+        } catch (e) {
+          if (errnoOf(e) === 'EEXIST') throw conflict('E_LINK_EXISTS', `a network interface named ${op.host} already exists`)
+          throw e
+        }
+        return
+      }
+      case 'link.up':
+        return this.#rtnl(op.netns).setUp(await this.#index(op.netns, op.dev), op.alias)
+      case 'link.delete':
+        if (op.netns && !this.netns.exists(op.netns)) return
+        return this.#rtnl(op.netns).deleteLink(op.name)
+      case 'addr.add':
+        return tolerate(
+          async () => this.#rtnl(op.netns).addAddress(await this.#index(op.netns, op.dev), op.ip, op.prefix, op.broadcast),
+          'EEXIST',
+        )
+      case 'addr.delete':
+        if (op.netns && !this.netns.exists(op.netns)) return
+        return tolerate(
+          async () => this.#rtnl(op.netns).deleteAddress(await this.#index(op.netns, op.dev), op.ip, op.prefix),
+          'EADDRNOTAVAIL',
+          'ENODEV',
+        )
+      case 'route.add':
+        return tolerate(
+          async () => this.#rtnl(op.netns).addRoute(op.dst, op.prefix, op.gateway, await this.#index(op.netns, op.dev)),
+          'EEXIST',
+        )
+      case 'route.delete':
+        if (!this.netns.exists(op.netns)) return
+        return tolerate(
+          async () => this.#rtnl(op.netns).deleteRoute(op.dst, op.prefix, op.gateway, await this.#index(op.netns, op.dev)),
+          'ESRCH',
+          'ENODEV',
+        )
+      case 'files.write':
+        return writeEtcFiles(this.cfg.etcNetnsDir, op.netns, op.files)
+      case 'files.remove':
+        return removeEtcFiles(this.cfg.etcNetnsDir, op.netns)
+      case 'nft.apply':
+        return applyNft(op.commands)
+    }
+  }
+
+  /** An existing bridge with berth's alias for the same object is success. */
+  async #ensureBridge(op: Extract<Op, { kind: 'link.bridge' }>): Promise<void> {
+    try {
+      await this.host.createBridge(op.name, op)
+    } catch (e) {
+      if (errnoOf(e) !== 'EEXIST') throw e
+      const existing = (await this.host.listLinks()).find(l => l.name === op.name)
+      if (existing?.alias !== op.alias) {
+        throw conflict('E_LINK_EXISTS', `a network interface named ${op.name} already exists and does not belong to this network`)
+      }
+    }
+  }
+
+  #close(netns: string): void {
+    this.#inner.get(netns)?.close()
+    this.#inner.delete(netns)
+  }
+
+  /** Closes sockets into container netns (an open socket keeps a netns alive). */
+  release(): void {
+    for (const netns of [...this.#inner.keys()]) this.#close(netns)
+  }
+
+  /** Links of the daemon's netns. */
+  hostLinks(): Promise<LinkInfo[]> {
+    return this.host.listLinks()
+  }
+
+  /** IPv4 main-table routes of the daemon's netns. */
+  hostRoutes(): Promise<RouteInfo[]> {
+    return this.host.listRoutes()
+  }
+
+  /** The ifalias of `lo` in a netns; undefined when unreadable. */
+  async loopbackAlias(netns: string): Promise<string | undefined> {
+    try {
+      const r = this.netns.openRtnl(netns)
+      try {
+        return (await r.listLinks()).find(l => l.name === 'lo')?.alias
+      } finally {
+        r.close()
+      }
+    } catch {
+      return undefined
+    }
+  }
+}

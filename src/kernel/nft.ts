@@ -1,0 +1,39 @@
+/**
+ * nftables through `nft -j -f <file>`: one JSON document = one atomic
+ * transaction (libnftables-json(5)).
+ *
+ * Be aware: nft 1.0.6 cannot read JSON from a Node pipe (it opens
+ * /dev/stdin, which a libuv socketpair is not), so the batch goes through a
+ * private temp file (stack-probe §4).
+ */
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { run } from './exec.js'
+
+/** One libnftables JSON command object, e.g. `{ add: { table: … } }`. */
+export type NftCommand = Record<string, unknown>
+
+/** Applies commands in one transaction; all or nothing. */
+export const applyNft = async (commands: readonly NftCommand[]): Promise<void> => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-nft-'))
+  const file = path.join(dir, `${randomBytes(4).toString('hex')}.json`)
+  try {
+    await fs.writeFile(file, JSON.stringify({ nftables: commands }), { mode: 0o600 })
+    await run('nft', ['-j', '-f', file])
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** `nft -j list table` output objects, or undefined when there is no such table. */
+export const listNftTable = async (family: string, name: string): Promise<unknown[] | undefined> => {
+  try {
+    const out = await run('nft', ['-j', 'list', 'table', family, name])
+    return (JSON.parse(out) as { nftables: unknown[] }).nftables
+  } catch (e) {
+    if (/No such file or directory/.test(String((e as Error).message))) return undefined
+    throw e
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Parses container requests (Docker's `/containers/create` shape and the
+ * network connect/disconnect bodies) into typed requests.
+ */
+import { z } from 'zod'
+import { invalid } from '../errors.js'
+import { parseIpv4 } from './ipv4.js'
+import { checkHostname, checkObjectName } from './names.js'
+import { wireError } from './parse-network.js'
+
+/** One requested network attachment. */
+export interface AttachRequest {
+  /** Network name or id, as the user wrote it. */
+  readonly network: string
+  readonly ip?: number | undefined
+}
+
+/** A validated `create` request. */
+export interface ContainerCreateRequest {
+  readonly name: string
+  readonly hostname?: string | undefined
+  readonly cmd: readonly string[]
+  readonly attach: AttachRequest
+}
+
+const EndpointWire = z.object({
+  IPAMConfig: z.object({ IPv4Address: z.string().optional() }).nullish(),
+  Aliases: z.array(z.string()).nullish(),
+})
+
+const CreateWire = z.object({
+  Hostname: z.string().optional(),
+  Cmd: z.array(z.string()).nullish(),
+  HostConfig: z.object({ NetworkMode: z.string().optional() }).nullish(),
+  NetworkingConfig: z
+    .object({ EndpointsConfig: z.record(z.string(), EndpointWire).nullish() })
+    .nullish(),
+})
+
+const parseIpOption = (text: string | undefined): number | undefined => {
+  if (text === undefined || text === '') return undefined
+  const ip = parseIpv4(text)
+  if (ip === undefined) throw invalid('E_BAD_IP', `invalid IPv4 address ${JSON.stringify(text)}`)
+  return ip
+}
+
+const UNSUPPORTED_MODES = ['host', 'none']
+
+/** Parses `POST /containers/create?name=NAME` with its JSON body. */
+export const parseContainerCreate = (
+  name: string | undefined,
+  body: unknown,
+): ContainerCreateRequest => {
+  if (!name) throw invalid('E_NAME_REQUIRED', 'a container name is required (--name)')
+  const wire = CreateWire.safeParse(body ?? {})
+  if (!wire.success) throw wireError('container create request', wire.error)
+  const w = wire.data
+  const endpoints = Object.entries(w.NetworkingConfig?.EndpointsConfig ?? {})
+  const mode = w.HostConfig?.NetworkMode ?? endpoints[0]?.[0] ?? 'default'
+  const network = mode === 'default' ? 'bridge' : mode
+  if (UNSUPPORTED_MODES.includes(network) || network.startsWith('container:')) {
+    throw invalid('E_NETWORK_MODE', `network mode "${network}" is not supported yet`)
+  }
+  const others = endpoints.filter(([n]) => n !== network && n !== mode)
+  if (others.length > 0) {
+    throw invalid(
+      'E_MULTI_NETWORK',
+      `a container is created on one network; use "berth network connect" for ${others.map(([n]) => n).join(', ')}`,
+    )
+  }
+  const ep = endpoints.find(([n]) => n === network || n === mode)?.[1]
+  return {
+    name: checkObjectName(name, 'container'),
+    hostname: w.Hostname ? checkHostname(w.Hostname) : undefined,
+    cmd: w.Cmd ?? [],
+    attach: { network, ip: parseIpOption(ep?.IPAMConfig?.IPv4Address) },
+  }
+}
+
+const ConnectWire = z.object({
+  Container: z.string().min(1),
+  EndpointConfig: EndpointWire.nullish(),
+})
+
+/** Parses `POST /networks/{id}/connect`. */
+export const parseConnect = (
+  network: string,
+  body: unknown,
+): { container: string; attach: AttachRequest } => {
+  const wire = ConnectWire.safeParse(body)
+  if (!wire.success) throw wireError('connect request', wire.error)
+  return {
+    container: wire.data.Container,
+    attach: { network, ip: parseIpOption(wire.data.EndpointConfig?.IPAMConfig?.IPv4Address) },
+  }
+}
+
+const DisconnectWire = z.object({ Container: z.string().min(1), Force: z.boolean().optional() })
+
+/** Parses `POST /networks/{id}/disconnect`. */
+export const parseDisconnect = (body: unknown): { container: string } => {
+  const wire = DisconnectWire.safeParse(body)
+  if (!wire.success) throw wireError('disconnect request', wire.error)
+  return { container: wire.data.Container }
+}
+
+const ExecWire = z.object({ Cmd: z.array(z.string()).min(1, 'a command is required') })
+
+/** Parses an exec request: the command to run in the container's netns. */
+export const parseExec = (body: unknown): { cmd: string[] } => {
+  const wire = ExecWire.safeParse(body)
+  if (!wire.success) throw wireError('exec request', wire.error)
+  return { cmd: wire.data.Cmd }
+}

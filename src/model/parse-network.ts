@@ -1,0 +1,137 @@
+/**
+ * Parses Docker's `POST /networks/create` body into a typed request: the
+ * only place this untyped input becomes typed (aesthetics P1).
+ */
+import { z } from 'zod'
+import { invalid } from '../errors.js'
+import { type Cidr, contains, lastOf, parseCidrText, parseIpv4, within } from './ipv4.js'
+import { checkIfname, checkObjectName } from './names.js'
+
+/** Docker option keys berth understands for bridge networks. */
+export const OPT_BRIDGE_NAME = 'com.docker.network.bridge.name'
+export const OPT_MTU = 'com.docker.network.driver.mtu'
+
+/** `com.docker.network.*` options that later work will add; refused, not ignored. */
+const DOCKER_OPTION_PREFIX = 'com.docker.network.'
+const SUPPORTED_DOCKER_OPTIONS = new Set([OPT_BRIDGE_NAME, OPT_MTU])
+
+/** A validated `network create` request. */
+export interface NetworkCreateRequest {
+  readonly name: string
+  readonly subnet?: Cidr | undefined
+  readonly gateway?: number | undefined
+  readonly ipRange?: Cidr | undefined
+  readonly bridgeName?: string | undefined
+  readonly mtu?: number | undefined
+  readonly internal: boolean
+  readonly attachable: boolean
+  readonly options: Record<string, string>
+  readonly labels: Record<string, string>
+}
+
+const StringMap = z.record(z.string(), z.string())
+
+const NetworkCreateWire = z.object({
+  Name: z.string(),
+  Driver: z.string().optional(),
+  Internal: z.boolean().optional(),
+  Attachable: z.boolean().optional(),
+  EnableIPv6: z.boolean().optional(),
+  CheckDuplicate: z.boolean().optional(),
+  IPAM: z
+    .object({
+      Driver: z.string().optional(),
+      Config: z
+        .array(
+          z.object({
+            Subnet: z.string().optional(),
+            Gateway: z.string().optional(),
+            IPRange: z.string().optional(),
+          }),
+        )
+        .nullish(),
+      Options: StringMap.nullish(),
+    })
+    .optional(),
+  Options: StringMap.nullish(),
+  Labels: StringMap.nullish(),
+})
+
+/** Turns a zod failure into berth's InvalidParameter error. */
+export const wireError = (what: string, err: z.ZodError) =>
+  invalid(
+    'E_BAD_REQUEST',
+    `invalid ${what}: ${err.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+  )
+
+const cidrOrThrow = (text: string, what: string): Cidr => {
+  const parsed = parseCidrText(text)
+  if (!parsed) throw invalid('E_BAD_CIDR', `invalid ${what} ${JSON.stringify(text)}: expected an IPv4 CIDR like 172.20.0.0/16`)
+  return parsed.cidr
+}
+
+const parseMtu = (text: string): number => {
+  const mtu = Number(text)
+  if (!/^\d+$/.test(text) || mtu < 68 || mtu > 65535) {
+    throw invalid('E_MTU', `invalid MTU ${JSON.stringify(text)}: must be an integer from 68 to 65535`)
+  }
+  return mtu
+}
+
+/** Parses and checks everything that does not depend on other networks. */
+export const parseNetworkCreate = (body: unknown): NetworkCreateRequest => {
+  const wire = NetworkCreateWire.safeParse(body)
+  if (!wire.success) throw wireError('network create request', wire.error)
+  const w = wire.data
+  const name = checkObjectName(w.Name, 'network')
+  const driver = w.Driver ?? 'bridge'
+  if (driver !== 'bridge') {
+    throw invalid('E_DRIVER', `network driver "${driver}" is not supported (supported: bridge)`)
+  }
+  if (w.EnableIPv6) throw invalid('E_IPV6', 'IPv6 networks are not supported yet')
+  if (w.IPAM?.Driver && w.IPAM.Driver !== 'default') {
+    throw invalid('E_IPAM_DRIVER', `IPAM driver "${w.IPAM.Driver}" is not supported (supported: default)`)
+  }
+  const configs = w.IPAM?.Config ?? []
+  if (configs.length > 1) throw invalid('E_IPAM_CONFIG', 'only one IPv4 subnet per network is supported')
+  const cfg = configs[0] ?? {}
+  const subnet = cfg.Subnet ? cidrOrThrow(cfg.Subnet, 'subnet') : undefined
+  if (subnet && subnet.prefix > 30) {
+    throw invalid('E_SUBNET_SMALL', `subnet ${cfg.Subnet} is too small: a network needs at least a /30`)
+  }
+  if (!subnet && (cfg.Gateway || cfg.IPRange)) {
+    throw invalid('E_NEEDS_SUBNET', 'a gateway or IP range can only be given together with a subnet')
+  }
+  let gateway: number | undefined
+  if (cfg.Gateway && subnet) {
+    gateway = parseIpv4(cfg.Gateway)
+    if (gateway === undefined) throw invalid('E_BAD_IP', `invalid gateway address ${JSON.stringify(cfg.Gateway)}`)
+    if (!contains(subnet, gateway) || gateway === subnet.addr || gateway === lastOf(subnet)) {
+      throw invalid('E_GATEWAY_OUTSIDE', `gateway ${cfg.Gateway} is not a usable address of subnet ${cfg.Subnet}`)
+    }
+  }
+  const ipRange = cfg.IPRange ? cidrOrThrow(cfg.IPRange, 'IP range') : undefined
+  if (ipRange && subnet && !within(subnet, ipRange)) {
+    throw invalid('E_RANGE_OUTSIDE', `IP range ${cfg.IPRange} is not inside subnet ${cfg.Subnet}`)
+  }
+  const options = { ...(w.Options ?? {}) }
+  for (const key of Object.keys(options)) {
+    if (key.startsWith(DOCKER_OPTION_PREFIX) && !SUPPORTED_DOCKER_OPTIONS.has(key)) {
+      throw invalid('E_OPTION', `network option "${key}" is not supported yet`)
+    }
+  }
+  const bridgeOpt = options[OPT_BRIDGE_NAME]
+  const mtuOpt = options[OPT_MTU]
+  return {
+    name,
+    subnet,
+    gateway,
+    ipRange,
+    bridgeName: bridgeOpt === undefined ? undefined : checkIfname(bridgeOpt, 'bridge name'),
+    mtu: mtuOpt === undefined ? undefined : parseMtu(mtuOpt),
+    internal: w.Internal ?? false,
+    attachable: w.Attachable ?? false,
+    options,
+    labels: { ...(w.Labels ?? {}) },
+  }
+}

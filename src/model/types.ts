@@ -1,0 +1,108 @@
+/**
+ * berth's domain model. These objects are what the state document holds and
+ * what the planners read; the kernel is derived from them, never the other
+ * way round (ARCHITECTURE.md §4).
+ */
+
+/**
+ * Where an object is in its life. `creating`/`removing` are recorded before
+ * the kernel is touched, so a crash mid-operation can be finished or undone
+ * at the next start.
+ */
+export type Lifecycle = 'creating' | 'ready' | 'removing'
+
+/** A bridge network (Docker's `bridge` driver). */
+export interface Network {
+  readonly id: string
+  readonly name: string
+  readonly driver: 'bridge'
+  readonly created: string
+  /** Canonical CIDR text, e.g. `172.18.0.0/16`. */
+  readonly subnet: string
+  readonly gateway: string
+  readonly ipRange?: string | undefined
+  /** True when the user chose the subnet (Docker allows `--ip` only then). */
+  readonly userSubnet: boolean
+  /** Kernel bridge name. */
+  readonly bridge: string
+  readonly mtu?: number | undefined
+  readonly internal: boolean
+  readonly attachable: boolean
+  /** The predefined network `bridge` (kernel bridge `berth0` by default). */
+  readonly isDefault: boolean
+  readonly options: Readonly<Record<string, string>>
+  readonly labels: Readonly<Record<string, string>>
+  readonly status: Lifecycle
+}
+
+/** One network attachment of a container: a veth pair. */
+export interface Endpoint {
+  readonly id: string
+  readonly networkId: string
+  /** Interface name inside the container, `eth0`, `eth1`, … */
+  readonly ifname: string
+  /** Host-side veth name, `veth<7 hex>`. */
+  readonly hostIfname: string
+  readonly ip: string
+  readonly mac: string
+  readonly status: Lifecycle
+}
+
+/** What the container's process is doing. */
+export interface ProcessState {
+  readonly status: 'created' | 'running' | 'exited'
+  readonly pid?: number | undefined
+  /** Kernel start time of `pid` (clock ticks), to detect PID reuse. */
+  readonly pidStart?: number | undefined
+  readonly exitCode?: number | undefined
+  readonly startedAt?: string | undefined
+  readonly finishedAt?: string | undefined
+}
+
+/** A sandbox: a named netns, its endpoints, and the process berth runs in it. */
+export interface Container {
+  readonly id: string
+  readonly name: string
+  readonly hostname: string
+  readonly created: string
+  /** Netns name under /run/netns (`<netns-prefix><name>`). */
+  readonly netns: string
+  readonly cmd: readonly string[]
+  readonly endpoints: readonly Endpoint[]
+  /** Next `ethN` index; only ever grows within a sandbox (oracle §2). */
+  readonly nextIfIndex: number
+  readonly process: ProcessState
+  readonly status: Lifecycle
+}
+
+/** An address pool for automatic subnets (`--default-address-pool`). */
+export interface AddressPool {
+  readonly base: string
+  readonly size: number
+}
+
+/** Everything berth remembers; persisted as one versioned JSON document. */
+export interface State {
+  readonly networks: readonly Network[]
+  readonly containers: readonly Container[]
+  /** Index of the last pool subnet handed out (round-robin like Docker). */
+  readonly poolCursor: number
+}
+
+/** The daemon's resolved configuration (flags + daemon.json + defaults). */
+export interface DaemonConfig {
+  readonly dataRoot: string
+  readonly execRoot: string
+  readonly netnsPrefix: string
+  readonly bridge: string
+  /** Gateway address with prefix, e.g. `172.17.0.1/16`. */
+  readonly bip: string
+  readonly defaultAddressPools: readonly AddressPool[]
+  /** Upstream DNS servers; empty means "the host's resolv.conf". */
+  readonly dns: readonly string[]
+  readonly logLevel: string
+  /** Directory holding named netns (ip-netns(8) uses /run/netns). */
+  readonly netnsDir: string
+  /** Directory whose `<netns>/` files ip-netns(8) mounts over /etc. */
+  readonly etcNetnsDir: string
+}

@@ -1,0 +1,121 @@
+/**
+ * Kernel changes as data. Planners return `Op[]`; the transaction applies
+ * them in order and, on failure, applies the inverses of what succeeded in
+ * reverse (aesthetics P3/P4). Every op is tolerant where it makes sense: a
+ * delete of something already gone succeeds.
+ */
+import type { NftCommand } from '../kernel/nft.js'
+
+/** One kernel change. `netns` undefined means the daemon's own netns. */
+export type Op =
+  | { readonly kind: 'netns.create'; readonly netns: string }
+  | { readonly kind: 'netns.delete'; readonly netns: string }
+  | {
+      readonly kind: 'link.bridge'
+      readonly name: string
+      readonly mac: string
+      readonly mtu?: number | undefined
+      readonly alias: string
+    }
+  | {
+      readonly kind: 'link.veth'
+      readonly host: string
+      readonly peer: string
+      readonly netns: string
+      readonly bridge: string
+      readonly peerMac: string
+      readonly mtu?: number | undefined
+      readonly alias: string
+    }
+  | {
+      readonly kind: 'link.up'
+      readonly netns?: string | undefined
+      readonly dev: string
+      /** Also sets the link's ifalias (berth marks the `lo` of its netns). */
+      readonly alias?: string | undefined
+    }
+  | { readonly kind: 'link.delete'; readonly netns?: string | undefined; readonly name: string }
+  | {
+      readonly kind: 'addr.add' | 'addr.delete'
+      readonly netns?: string | undefined
+      readonly dev: string
+      readonly ip: string
+      readonly prefix: number
+      readonly broadcast: string
+    }
+  | {
+      readonly kind: 'route.add' | 'route.delete'
+      readonly netns: string
+      readonly dst: string
+      readonly prefix: number
+      readonly gateway: string
+      readonly dev: string
+    }
+  | {
+      /** The files ip-netns(8) mounts over /etc for this netns. */
+      readonly kind: 'files.write'
+      readonly netns: string
+      readonly files: Readonly<Record<string, string>>
+      /** What was there before; undefined means "nothing" (remove on undo). */
+      readonly previous?: Readonly<Record<string, string>> | undefined
+    }
+  | { readonly kind: 'files.remove'; readonly netns: string }
+  | { readonly kind: 'nft.apply'; readonly commands: readonly NftCommand[]; readonly undo: readonly NftCommand[] }
+
+/** The op that undoes `op`, or undefined when nothing needs undoing. */
+export const inverse = (op: Op): Op | undefined => {
+  switch (op.kind) {
+    case 'netns.create':
+      return { kind: 'netns.delete', netns: op.netns }
+    case 'link.bridge':
+      return { kind: 'link.delete', name: op.name }
+    case 'link.veth':
+      return { kind: 'link.delete', name: op.host }
+    case 'addr.add':
+      return { ...op, kind: 'addr.delete' }
+    case 'route.add':
+      return { ...op, kind: 'route.delete' }
+    case 'files.write':
+      return op.previous
+        ? { kind: 'files.write', netns: op.netns, files: op.previous, previous: op.files }
+        : { kind: 'files.remove', netns: op.netns }
+    case 'nft.apply':
+      return { kind: 'nft.apply', commands: op.undo, undo: op.commands }
+    case 'link.up':
+    case 'netns.delete':
+    case 'link.delete':
+    case 'addr.delete':
+    case 'route.delete':
+    case 'files.remove':
+      // Removals are only used for teardown, which is never rolled back.
+      return undefined
+  }
+}
+
+/** A one-line description for logs and error messages. */
+export const describeOp = (op: Op): string => {
+  switch (op.kind) {
+    case 'netns.create':
+    case 'netns.delete':
+    case 'files.remove':
+      return `${op.kind} ${op.netns}`
+    case 'link.bridge':
+      return `${op.kind} ${op.name}`
+    case 'link.veth':
+      return `${op.kind} ${op.host}/${op.netns}:${op.peer}`
+    case 'link.up':
+      return `${op.kind} ${op.netns ?? ''}:${op.dev}`
+    case 'link.delete':
+      return `${op.kind} ${op.netns ?? ''}:${op.name}`
+    case 'addr.add':
+    case 'addr.delete':
+      return `${op.kind} ${op.netns ?? ''}:${op.dev} ${op.ip}/${op.prefix}`
+    case 'route.add':
+    case 'route.delete':
+      return `${op.kind} ${op.netns}:${op.dst}/${op.prefix} via ${op.gateway}`
+    case 'files.write':
+      return `${op.kind} ${op.netns} ${Object.keys(op.files).join(',')}`
+    case 'nft.apply':
+      return `${op.kind} (${op.commands.length} commands)`
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Sandbox plans: the container's named netns with `lo` up and its /etc
+ * files, and the removal of everything a container owns.
+ */
+import { planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
+import { ownerAlias } from '../model/names.js'
+import type { Container } from '../model/types.js'
+import type { Op } from './ops.js'
+
+/**
+ * Creates the netns, brings `lo` up and writes hosts/resolv.conf/hostname.
+ * `lo` carries berth's owner alias: the proof, after a lost state, that a
+ * netns with berth's prefix really is berth's (and not someone's `berth-x`).
+ */
+export const planSandboxCreate = (c: Container, files: Readonly<Record<string, string>>): Op[] => [
+  { kind: 'netns.create', netns: c.netns },
+  { kind: 'link.up', netns: c.netns, dev: 'lo', alias: ownerAlias(c.id) },
+  { kind: 'files.write', netns: c.netns, files },
+]
+
+/**
+ * Removes a container's kernel objects: host veth ends first (deleting the
+ * netns would take the pairs along, but only once nothing holds the netns
+ * open), then the /etc files and the netns. Tolerant of anything missing.
+ */
+export const planSandboxRemove = (c: Container): Op[] => [
+  ...c.endpoints.flatMap(planEndpointRemove),
+  { kind: 'files.remove', netns: c.netns },
+  { kind: 'netns.delete', netns: c.netns },
+]

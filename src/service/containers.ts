@@ -1,0 +1,151 @@
+/**
+ * Sandbox (container) operations: create, start, remove, and the reads.
+ */
+import fs from 'node:fs'
+import { conflict, invalid } from '../errors.js'
+import { planEndpointCreate } from '../drivers/bridge/plan-endpoint.js'
+import { netnsName, shortId } from '../model/names.js'
+import type { ContainerCreateRequest } from '../model/parse-container.js'
+import type { Container } from '../model/types.js'
+import { planSandboxCreate, planSandboxRemove } from '../plan/sandbox.js'
+import type { ServiceContext } from './context.js'
+import { buildEndpoint, etcFilesOf } from './endpoints.js'
+import { findContainer } from './lookup.js'
+import { newId } from './networks.js'
+import type { ProcessSupervisor } from './processes.js'
+import { createRecorded, removeRecorded } from './recorded.js'
+import { dropContainer, patchContainer, putContainer } from './state-ops.js'
+
+const WAIT_POLL_MS = 50
+
+/** Container create/start/remove/list/inspect. */
+export class ContainerService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly processes: ProcessSupervisor,
+  ) {}
+
+  /** Containers; only running ones unless `all`. */
+  list(all: boolean): Container[] {
+    return this.ctx.store.state.containers.filter(
+      c => c.status !== 'removing' && (all || c.process.status === 'running'),
+    )
+  }
+
+  /** One container by name, id or id prefix. */
+  inspect(ref: string): Container {
+    return findContainer(this.ctx.store.state, ref)
+  }
+
+  /** Creates the sandbox: netns, `lo`, `eth0` on the network, /etc files. */
+  async create(req: ContainerCreateRequest): Promise<Container> {
+    return this.ctx.locks.with([`name:${req.name}`], async () => {
+      const s = this.ctx.store.state
+      const clash = s.containers.find(c => c.name === req.name)
+      if (clash) {
+        throw conflict(
+          'E_NAME_IN_USE',
+          `Conflict. The container name "/${req.name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        )
+      }
+      const netns = netnsName(this.ctx.cfg.netnsPrefix, req.name)
+      if (this.ctx.kernel.netns.exists(netns)) {
+        throw conflict('E_NETNS_EXISTS', `network namespace ${netns} already exists (not made by this berth); remove it or choose another name`)
+      }
+      const { net, ep } = buildEndpoint(s, req.attach, 0)
+      const id = newId()
+      const c: Container = {
+        id,
+        name: req.name,
+        hostname: req.hostname ?? shortId(id),
+        created: new Date().toISOString(),
+        netns,
+        cmd: req.cmd,
+        endpoints: [ep],
+        nextIfIndex: 1,
+        process: { status: 'created' },
+        status: 'creating',
+      }
+      await createRecorded(this.ctx, {
+        record: putContainer(c),
+        plan: () => [...planSandboxCreate(c, etcFilesOf(this.ctx, c)), ...planEndpointCreate(net, c, ep, true)],
+        commit: putContainer({ ...c, status: 'ready', endpoints: [{ ...ep, status: 'ready' }] }),
+        abandon: dropContainer(id),
+      })
+      this.ctx.log.info({ container: id, name: c.name, netns, ip: ep.ip }, 'container created')
+      return this.inspect(id)
+    })
+  }
+
+  /** Starts the container's command in its netns. */
+  async start(ref: string): Promise<void> {
+    const c0 = this.inspect(ref)
+    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+      const c = this.inspect(c0.id)
+      if (c.status !== 'ready') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is being ${c.status === 'creating' ? 'created' : 'removed'}`)
+      if (c.process.status === 'running') return // Docker: starting a running container is a no-op
+      if (c.cmd.length === 0) throw invalid('E_NO_COMMAND', `No command specified for container ${c.name}: give one after "--"`)
+      const h = await this.processes.start(c.id, c.netns, c.cmd)
+      await this.ctx.store.update(
+        patchContainer(c.id, x => ({
+          ...x,
+          process: { status: 'running', pid: h.pid, pidStart: h.pidStart, startedAt: new Date().toISOString() },
+        })),
+      )
+      this.ctx.log.info({ container: c.id, pid: h.pid }, 'container started')
+    })
+  }
+
+  /** Records that the container's process ended. */
+  async markExited(id: string, exitCode: number): Promise<void> {
+    await this.ctx.store.update(
+      patchContainer(id, x => ({
+        ...x,
+        process: { ...x.process, status: 'exited', pid: undefined, pidStart: undefined, exitCode, finishedAt: new Date().toISOString() },
+      })),
+    )
+    this.ctx.log.info({ container: id, exitCode }, 'container exited')
+  }
+
+  /** Removes the container and everything it owns; `force` kills it first. */
+  async remove(ref: string, force: boolean): Promise<void> {
+    const c0 = this.inspect(ref)
+    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+      const c = this.inspect(c0.id)
+      if (c.status === 'creating') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is still being created`)
+      const { pid, pidStart } = c.process
+      if (c.process.status === 'running' && pid !== undefined && pidStart !== undefined) {
+        if (!force) {
+          throw conflict(
+            'E_CONTAINER_RUNNING',
+            `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
+          )
+        }
+        await this.processes.kill(c.id, { pid, pidStart })
+      }
+      await removeRecorded(this.ctx, {
+        mark: putContainer({ ...this.inspect(c.id), status: 'removing' }),
+        plan: () => planSandboxRemove(c),
+        drop: dropContainer(c.id),
+      })
+      fs.rmSync(this.processes.dir(c.id), { recursive: true, force: true })
+      this.ctx.log.info({ container: c.id, name: c.name }, 'container removed')
+    })
+  }
+
+  /** Waits until the container's process is not running; its exit code. */
+  async wait(ref: string): Promise<number> {
+    const id = this.inspect(ref).id
+    for (;;) {
+      const c = this.ctx.store.state.containers.find(x => x.id === id)
+      if (!c || c.process.status !== 'running') return c?.process.exitCode ?? 0
+      await new Promise(r => setTimeout(r, WAIT_POLL_MS))
+    }
+  }
+
+  /** The container's output so far. */
+  logs(ref: string): { path: string; container: Container } {
+    const container = this.inspect(ref)
+    return { path: this.processes.logPath(container.id), container }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What every service operation is given (constructor injection, no module
+ * singletons): configuration, state, kernel port, locks and logger.
+ */
+import type { Logger } from 'pino'
+import type { LinkInfo, RouteInfo } from '../kernel/rtnl.js'
+import type { DaemonConfig } from '../model/types.js'
+import type { HostResolv } from '../plan/etc-files.js'
+import type { OpApplier } from '../plan/tx.js'
+import type { StateStore } from '../state/store.js'
+import type { KeyedLock } from './locks.js'
+
+/** The kernel as the services see it: apply ops, observe a few things. */
+export interface Kernel extends OpApplier {
+  hostLinks(): Promise<LinkInfo[]>
+  hostRoutes(): Promise<RouteInfo[]>
+  /** The ifalias of `lo` in a netns (berth's ownership mark). */
+  loopbackAlias(netns: string): Promise<string | undefined>
+  readonly netns: {
+    path(name: string): string
+    exists(name: string): boolean
+    list(prefix: string): string[]
+  }
+}
+
+/** Dependencies of the services. */
+export interface ServiceContext {
+  readonly cfg: DaemonConfig
+  readonly store: StateStore
+  readonly kernel: Kernel
+  readonly locks: KeyedLock
+  readonly log: Logger
+  /** The host's resolv.conf, read when a container is created. */
+  readonly hostResolv: () => HostResolv
+}

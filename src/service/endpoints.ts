@@ -1,0 +1,130 @@
+/**
+ * Endpoints: validating and allocating a container's attachment to a
+ * network, and `network connect` / `network disconnect`.
+ */
+import { conflict, invalid } from '../errors.js'
+import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
+import { subnetOf } from '../drivers/bridge/plan-network.js'
+import { type Addressing, allocateIp, checkRequestedIp } from '../model/ipam.js'
+import { formatIpv4, parseCidrText, parseIpv4 } from '../model/ipv4.js'
+import { containerIfname, containerMac, vethName } from '../model/names.js'
+import type { AttachRequest } from '../model/parse-container.js'
+import type { Container, Endpoint, Network, State } from '../model/types.js'
+import { renderHosts, renderResolvConf } from '../plan/etc-files.js'
+import type { Op } from '../plan/ops.js'
+import type { ServiceContext } from './context.js'
+import { findContainer, findNetwork } from './lookup.js'
+import { createRecorded, removeRecorded } from './recorded.js'
+import { endpointsOn, patchContainer, withEndpointStatus } from './state-ops.js'
+import { newId } from './networks.js'
+
+const addressingOf = (n: Network): Addressing => ({
+  subnet: subnetOf(n),
+  gateway: parseIpv4(n.gateway) ?? 0,
+  ipRange: n.ipRange ? parseCidrText(n.ipRange)?.cidr : undefined,
+})
+
+/** Validates an attachment and allocates its address, interface and names. */
+export const buildEndpoint = (s: State, attach: AttachRequest, ifIndex: number): { net: Network; ep: Endpoint } => {
+  const net = findNetwork(s, attach.network)
+  if (net.status !== 'ready') throw conflict('E_NETWORK_BUSY', `network ${net.name} is still being created`)
+  const a = addressingOf(net)
+  const taken = new Set(endpointsOn(s, net.id).map(e => parseIpv4(e.endpoint.ip) ?? 0))
+  let ip: number | undefined
+  if (attach.ip !== undefined) {
+    if (!net.userSubnet) {
+      throw invalid('E_IP_NEEDS_SUBNET', 'user specified IP address is supported only when connecting to networks with user configured subnets')
+    }
+    ip = checkRequestedIp(a, attach.ip, taken, net.name)
+  } else {
+    ip = allocateIp(a, taken)
+    if (ip === undefined) throw conflict('E_NO_ADDRESS', `no available IPv4 addresses on network ${net.name} (${net.ipRange ?? net.subnet})`)
+  }
+  const id = newId()
+  const ep: Endpoint = {
+    id,
+    networkId: net.id,
+    ifname: containerIfname(ifIndex),
+    hostIfname: vethName(id),
+    ip: formatIpv4(ip),
+    mac: containerMac(ip),
+    status: 'creating',
+  }
+  return { net, ep }
+}
+
+/** The files ip-netns(8) mounts over /etc for this container. */
+export const etcFilesOf = (ctx: ServiceContext, c: Container): Record<string, string> => ({
+  hosts: renderHosts(c.hostname, c.endpoints.filter(e => e.status !== 'removing').map(e => e.ip)),
+  'resolv.conf': renderResolvConf(ctx.hostResolv(), ctx.cfg.dns),
+  hostname: `${c.hostname}\n`,
+})
+
+/** The endpoint that carries the default route: the first live one. */
+const routeCarrier = (c: Container): Endpoint | undefined => c.endpoints.find(e => e.status !== 'removing')
+
+/** `network connect` and `network disconnect` on an existing container. */
+export class EndpointService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** Attaches a container to one more network as the next `ethN`. */
+  async connect(containerRef: string, attach: AttachRequest): Promise<void> {
+    const c0 = findContainer(this.ctx.store.state, containerRef)
+    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+      const s = this.ctx.store.state
+      const c = findContainer(s, c0.id)
+      const target = findNetwork(s, attach.network)
+      if (c.status !== 'ready') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is being ${c.status === 'creating' ? 'created' : 'removed'}`)
+      if (c.endpoints.some(e => e.networkId === target.id)) {
+        throw conflict('E_ENDPOINT_EXISTS', `endpoint with name ${c.name} already exists in network ${target.name}`)
+      }
+      const { net, ep } = buildEndpoint(s, attach, c.nextIfIndex)
+      const next: Container = { ...c, endpoints: [...c.endpoints, ep], nextIfIndex: c.nextIfIndex + 1 }
+      await createRecorded(this.ctx, {
+        record: patchContainer(c.id, () => next),
+        plan: () => [
+          ...planEndpointCreate(net, next, ep, routeCarrier(c) === undefined),
+          this.#filesOp(c, next),
+        ],
+        commit: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'ready')),
+        abandon: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
+      })
+      this.ctx.log.info({ container: c.id, network: net.id, ip: ep.ip, ifname: ep.ifname }, 'container connected')
+    })
+  }
+
+  /** Detaches a container from a network. */
+  async disconnect(containerRef: string, networkRef: string): Promise<void> {
+    const c0 = findContainer(this.ctx.store.state, containerRef)
+    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+      const s = this.ctx.store.state
+      const c = findContainer(s, c0.id)
+      const net = findNetwork(s, networkRef)
+      const ep = c.endpoints.find(e => e.networkId === net.id)
+      if (!ep) throw conflict('E_NOT_CONNECTED', `container ${c.name} is not connected to network ${net.name}`)
+      const next = withEndpointStatus(c, ep.id, 'removing')
+      const carrier = routeCarrier(next)
+      const moveRoute: Op[] =
+        routeCarrier(c)?.id === ep.id && carrier
+          ? [routeOp(this.ctx.store.state, next, carrier)]
+          : []
+      await removeRecorded(this.ctx, {
+        mark: patchContainer(c.id, () => next),
+        plan: () => [...planEndpointRemove(ep), ...moveRoute, this.#filesOp(c, next)],
+        drop: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
+      })
+      this.ctx.log.info({ container: c.id, network: net.id }, 'container disconnected')
+    })
+  }
+
+  #filesOp(before: Container, after: Container): Op {
+    return { kind: 'files.write', netns: after.netns, files: etcFilesOf(this.ctx, after), previous: etcFilesOf(this.ctx, before) }
+  }
+}
+
+/** The default route through `ep`'s network gateway. */
+const routeOp = (s: State, c: Container, ep: Endpoint): Op => {
+  const net = s.networks.find(n => n.id === ep.networkId)
+  if (!net) throw new Error(`endpoint ${ep.id} refers to unknown network ${ep.networkId}`)
+  return { kind: 'route.add', netns: c.netns, dst: '0.0.0.0', prefix: 0, gateway: net.gateway, dev: ep.ifname }
+}

@@ -1,0 +1,102 @@
+/**
+ * The persisted state document: its schema, version and migrations. This is
+ * the second place (after model/parse) where untyped input becomes typed.
+ */
+import { z } from 'zod'
+import { systemError } from '../errors.js'
+import type { State } from '../model/types.js'
+
+/** Version written by this berth. Bump it and add a migration on change. */
+export const STATE_VERSION = 1
+
+const Lifecycle = z.enum(['creating', 'ready', 'removing'])
+const StringMap = z.record(z.string(), z.string())
+
+const NetworkJSON = z.object({
+  id: z.string(),
+  name: z.string(),
+  driver: z.literal('bridge'),
+  created: z.string(),
+  subnet: z.string(),
+  gateway: z.string(),
+  ipRange: z.string().optional(),
+  userSubnet: z.boolean(),
+  bridge: z.string(),
+  mtu: z.number().int().optional(),
+  internal: z.boolean(),
+  attachable: z.boolean(),
+  isDefault: z.boolean(),
+  options: StringMap,
+  labels: StringMap,
+  status: Lifecycle,
+})
+
+const EndpointJSON = z.object({
+  id: z.string(),
+  networkId: z.string(),
+  ifname: z.string(),
+  hostIfname: z.string(),
+  ip: z.string(),
+  mac: z.string(),
+  status: Lifecycle,
+})
+
+const ProcessJSON = z.object({
+  status: z.enum(['created', 'running', 'exited']),
+  pid: z.number().int().optional(),
+  pidStart: z.number().optional(),
+  exitCode: z.number().int().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+})
+
+const ContainerJSON = z.object({
+  id: z.string(),
+  name: z.string(),
+  hostname: z.string(),
+  created: z.string(),
+  netns: z.string(),
+  cmd: z.array(z.string()),
+  endpoints: z.array(EndpointJSON),
+  nextIfIndex: z.number().int(),
+  process: ProcessJSON,
+  status: Lifecycle,
+})
+
+const StateJSON = z.object({
+  version: z.literal(STATE_VERSION),
+  networks: z.array(NetworkJSON),
+  containers: z.array(ContainerJSON),
+  poolCursor: z.number().int(),
+})
+
+/** Migrations from version N to N+1, keyed by N. */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
+
+/** An empty state: what a first start begins with. */
+export const emptyState = (): State => ({ networks: [], containers: [], poolCursor: -1 })
+
+/** Parses a stored document, migrating older versions forward. */
+export const parseState = (raw: unknown, source: string): State => {
+  let doc = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>
+  const version = doc.version
+  if (typeof version !== 'number') throw systemError('E_STATE', `${source}: not a berth state document (no version)`)
+  if (version > STATE_VERSION) {
+    throw systemError('E_STATE', `${source}: written by a newer berth (state version ${version}, this berth knows ${STATE_VERSION})`)
+  }
+  for (let v = version; v < STATE_VERSION; v++) {
+    const migrate = MIGRATIONS[v]
+    if (!migrate) throw systemError('E_STATE', `${source}: no migration from state version ${v}`)
+    doc = migrate(doc)
+  }
+  const parsed = StateJSON.safeParse(doc)
+  if (!parsed.success) {
+    throw systemError('E_STATE', `${source}: invalid state: ${parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  }
+  const { version: _v, ...state } = parsed.data
+  return state
+}
+
+/** The document written to disk. */
+export const serializeState = (state: State): string =>
+  `${JSON.stringify({ version: STATE_VERSION, ...state }, null, 2)}\n`

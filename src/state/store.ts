@@ -1,0 +1,71 @@
+/**
+ * One versioned JSON document under the data root, written tmp + fsync +
+ * rename (+ fsync of the directory), so a crash leaves either the old or the
+ * new document, never a torn one.
+ *
+ * The store keeps the current state in memory; mutations replace it whole
+ * (immutable updates) and are written before the caller goes on.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { State } from '../model/types.js'
+import { emptyState, parseState, serializeState } from './schema.js'
+
+/** Writes a file atomically: tmp + fsync + rename + fsync(dir). */
+export const writeFileAtomic = async (file: string, data: string, mode = 0o600): Promise<void> => {
+  const tmp = `${file}.tmp-${process.pid}`
+  const fh = await fs.open(tmp, 'w', mode)
+  try {
+    await fh.writeFile(data)
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  await fs.rename(tmp, file)
+  const dir = await fs.open(path.dirname(file), 'r')
+  try {
+    await dir.sync()
+  } finally {
+    await dir.close()
+  }
+}
+
+/** The state document of one daemon. */
+export class StateStore {
+  #state: State = emptyState()
+  #writing: Promise<void> = Promise.resolve()
+  readonly file: string
+
+  constructor(dataRoot: string) {
+    this.file = path.join(dataRoot, 'state.json')
+  }
+
+  /** Loads the document (an absent file is an empty state). */
+  async load(): Promise<State> {
+    try {
+      this.#state = parseState(JSON.parse(await fs.readFile(this.file, 'utf8')), this.file)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      this.#state = emptyState()
+    }
+    return this.#state
+  }
+
+  /** The current state. */
+  get state(): State {
+    return this.#state
+  }
+
+  /**
+   * Replaces the state with `update(state)` and persists it. Writes are
+   * queued so the file always ends up holding the latest state.
+   */
+  async update(update: (s: State) => State): Promise<State> {
+    const next = update(this.#state)
+    this.#state = next
+    const write = this.#writing.then(() => writeFileAtomic(this.file, serializeState(next)))
+    this.#writing = write.catch(() => undefined)
+    await write
+    return next
+  }
+}
