@@ -38,6 +38,10 @@ export class ExecService {
     if (!p) throw notFound('E_EXEC_NOT_FOUND', `no such exec instance: ${id}`)
     this.#pending.delete(id)
     clearTimeout(p.timer)
-    return spawn('ip', ['netns', 'exec', p.netns, ...p.cmd], { stdio: ['pipe', 'pipe', 'pipe'] })
+    // `sh -c 'exec "$@"'` replaces itself with the command, and a missing
+    // command exits 127 as in a shell (and as `berth run` reports it).
+    return spawn('ip', ['netns', 'exec', p.netns, 'sh', '-c', 'exec "$@"', 'berth-exec', ...p.cmd], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
   }
 }
