@@ -1,0 +1,58 @@
+import tap from 'tap'
+import { bridgeMac, planNetworkCreate, planNetworkRemove, subnetOf } from '../../../../src/drivers/bridge/plan-network.js'
+import { formatCidr } from '../../../../src/model/ipv4.js'
+import type { Network } from '../../../../src/model/types.js'
+
+const ID = '17c77452ce21f0e1d2c3b4a5968778695a4b3c2d1e0f11223344556677889900'
+const net = (over: Partial<Network> = {}): Network => ({
+  id: ID,
+  name: 'custombridge',
+  driver: 'bridge',
+  created: '2026-01-01T00:00:00.000Z',
+  subnet: '172.18.0.0/16',
+  gateway: '172.18.0.1',
+  userSubnet: false,
+  bridge: 'br-17c77452ce21',
+  internal: false,
+  attachable: false,
+  isDefault: false,
+  options: {},
+  labels: {},
+  status: 'ready',
+  ...over,
+})
+
+tap.test('subnetOf parses the canonical text', async t => {
+  t.equal(formatCidr(subnetOf(net())), '172.18.0.0/16')
+  t.equal(formatCidr(subnetOf({ subnet: '10.99.0.0/24' })), '10.99.0.0/24')
+  t.throws(() => subnetOf({ subnet: 'garbage' }), TypeError)
+})
+
+tap.test('bridgeMac is 02:42 + the first 8 hex of the id', async t => {
+  t.equal(bridgeMac(ID), '02:42:17:c7:74:52')
+  t.equal(bridgeMac('abcdef0123'), '02:42:ab:cd:ef:01')
+  t.match(bridgeMac(ID), /^02:42(:[0-9a-f]{2}){4}$/)
+})
+
+tap.test('planNetworkCreate: bridge, gateway address with prefix and broadcast, up', async t => {
+  t.strictSame(planNetworkCreate(net()), [
+    { kind: 'link.bridge', name: 'br-17c77452ce21', mac: '02:42:17:c7:74:52', mtu: undefined, alias: `berth:${ID}` },
+    { kind: 'addr.add', dev: 'br-17c77452ce21', ip: '172.18.0.1', prefix: 16, broadcast: '172.18.255.255' },
+    { kind: 'link.up', dev: 'br-17c77452ce21' },
+  ])
+})
+
+tap.test('planNetworkCreate: MTU, small subnet, custom gateway, default bridge', async t => {
+  const ops = planNetworkCreate(net({ subnet: '10.99.0.0/24', gateway: '10.99.0.254', mtu: 1400, bridge: 'nasa0' }))
+  t.match(ops[0], { kind: 'link.bridge', name: 'nasa0', mtu: 1400 })
+  t.strictSame(ops[1], { kind: 'addr.add', dev: 'nasa0', ip: '10.99.0.254', prefix: 24, broadcast: '10.99.0.255' })
+  const small = planNetworkCreate(net({ subnet: '10.0.0.0/30', gateway: '10.0.0.1' }))
+  t.match(small[1], { prefix: 30, broadcast: '10.0.0.3' })
+  const def = planNetworkCreate(net({ bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', isDefault: true }))
+  t.match(def[1], { dev: 'berth0', ip: '172.17.0.1', prefix: 16, broadcast: '172.17.255.255' })
+  for (const op of [...ops, ...small, ...def]) t.notOk('netns' in op && op.netns !== undefined, 'all in the daemon netns')
+})
+
+tap.test('planNetworkRemove deletes the bridge only', async t => {
+  t.strictSame(planNetworkRemove(net()), [{ kind: 'link.delete', name: 'br-17c77452ce21' }])
+})

@@ -1,0 +1,157 @@
+import tap from 'tap'
+import { BERTH_TABLE, type FirewallNetwork, renderRemoval, renderRuleset } from '../../../src/firewall/render.js'
+import type { NftCommand } from '../../../src/kernel/nft.js'
+
+const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', internal: false }
+const CUSTOM: FirewallNetwork = { name: 'custombridge', bridge: 'br-17c77452ce21', subnet: '172.18.0.0/16', internal: false }
+const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', internal: true }
+const MIX = [DEFAULT, CUSTOM, INTERNAL]
+
+interface RuleBody {
+  family: string
+  table: string
+  chain: string
+  comment?: unknown
+  expr: Record<string, unknown>[]
+}
+const rulesOf = (cmds: NftCommand[]): RuleBody[] =>
+  cmds.flatMap(c => {
+    const add = c.add as { rule?: RuleBody } | undefined
+    return add?.rule ? [add.rule] : []
+  })
+const verdictOf = (r: RuleBody) => Object.keys(r.expr.at(-1) ?? {})[0]
+const matchesIf = (r: RuleBody, key: 'iifname' | 'oifname', value: string, op = '==') =>
+  r.expr.some(e => {
+    const m = e.match as { op: string; left: { meta?: { key: string } }; right: unknown } | undefined
+    return m?.left.meta?.key === key && m.right === value && m.op === op
+  })
+
+tap.test('snapshots', async t => {
+  t.matchSnapshot(renderRuleset([]), 'no networks')
+  t.matchSnapshot(renderRuleset([DEFAULT]), 'default bridge only')
+  t.matchSnapshot(renderRuleset(MIX), 'default, user and internal networks')
+  t.matchSnapshot(renderRemoval(), 'removal')
+})
+
+tap.test('the batch starts by replacing the table: add, delete, add', async t => {
+  for (const nets of [[], [DEFAULT], MIX]) {
+    const cmds = renderRuleset(nets)
+    t.strictSame(cmds.slice(0, 3), [
+      { add: { table: { family: 'inet', name: 'berth' } } },
+      { delete: { table: { family: 'inet', name: 'berth' } } },
+      { add: { table: { family: 'inet', name: 'berth' } } },
+    ])
+  }
+})
+
+tap.test('every rule is commented and counted just before its verdict', async t => {
+  for (const nets of [[], [DEFAULT], MIX]) {
+    const rules = rulesOf(renderRuleset(nets))
+    t.ok(rules.length >= 4, `${nets.length} networks: has rules`)
+    for (const r of rules) {
+      t.type(r.comment, 'string')
+      t.ok(typeof r.comment === 'string' && r.comment.length > 0, `comment: ${String(r.comment)}`)
+      t.ok(r.expr.length >= 2)
+      t.strictSame(r.expr.at(-2), { counter: null }, `counter before verdict: ${String(r.comment)}`)
+      t.ok(['accept', 'drop', 'masquerade'].includes(verdictOf(r) ?? ''), `verdict last: ${String(r.comment)}`)
+      t.equal(r.expr.filter(e => 'counter' in e).length, 1, 'exactly one counter')
+      t.equal(r.family, 'inet')
+      t.equal(r.table, 'berth')
+    }
+  }
+})
+
+tap.test('set of bridges and base chains', async t => {
+  const cmds = renderRuleset(MIX)
+  t.strictSame(cmds[3], {
+    add: {
+      set: {
+        family: 'inet',
+        table: 'berth',
+        name: 'bridges',
+        type: 'ifname',
+        comment: 'bridges of all berth networks',
+        elem: ['berth0', 'br-17c77452ce21', 'br-0a1b2c3d4e5f'],
+      },
+    },
+  })
+  const empty = renderRuleset([])[3] as { add: { set: Record<string, unknown> } }
+  t.notOk('elem' in empty.add.set, 'an empty set has no elem key (nft refuses elem: [])')
+  t.strictSame(cmds[4], {
+    add: { chain: { family: 'inet', table: 'berth', name: 'forward', type: 'filter', hook: 'forward', prio: 0, policy: 'accept' } },
+  })
+  t.strictSame(cmds[5], {
+    add: { chain: { family: 'inet', table: 'berth', name: 'postrouting', type: 'nat', hook: 'postrouting', prio: 100, policy: 'accept' } },
+  })
+})
+
+tap.test('masquerade for every network except internal ones', async t => {
+  const nat = rulesOf(renderRuleset(MIX)).filter(r => r.chain === 'postrouting')
+  t.equal(nat.length, 2)
+  t.ok(nat.every(r => verdictOf(r) === 'masquerade'))
+  t.strictSame(
+    nat.map(r => r.expr.slice(0, 2)),
+    [DEFAULT, CUSTOM].map(n => [
+      { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: n.subnet.split('/')[0], len: 16 } } } },
+      { match: { op: '!=', left: { meta: { key: 'oifname' } }, right: n.bridge } },
+    ]),
+  )
+  t.notOk(nat.some(r => JSON.stringify(r).includes(INTERNAL.bridge) || JSON.stringify(r).includes('172.20.0.0')), 'nothing for the internal network')
+  t.equal(rulesOf(renderRuleset([INTERNAL])).filter(r => r.chain === 'postrouting').length, 0)
+})
+
+tap.test('forward chain order: replies, per network, isolation, outbound, inbound drop', async t => {
+  const fwd = rulesOf(renderRuleset(MIX)).filter(r => r.chain === 'forward')
+  const first = fwd[0]
+  t.ok(first && matchesIf(first, 'oifname', '@bridges'), 'replies first')
+  t.strictSame(first?.expr[1], { match: { op: 'in', left: { ct: { key: 'state' } }, right: ['established', 'related'] } })
+  t.equal(first && verdictOf(first), 'accept')
+
+  const icc = (n: FirewallNetwork) => fwd.findIndex(r => matchesIf(r, 'iifname', n.bridge) && matchesIf(r, 'oifname', n.bridge))
+  const isolation = fwd.findIndex(r => matchesIf(r, 'iifname', '@bridges') && matchesIf(r, 'oifname', '@bridges'))
+  const outbound = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'iifname', '@bridges'))
+  const inbound = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'oifname', '@bridges'))
+  for (const n of MIX) {
+    t.ok(icc(n) > 0 && icc(n) < isolation, `ICC of ${n.name} before isolation`)
+    t.equal(verdictOf(fwd[icc(n)] as RuleBody), 'accept')
+  }
+  t.equal(verdictOf(fwd[isolation] as RuleBody), 'drop')
+  t.equal(outbound, isolation + 1)
+  t.equal(verdictOf(fwd[outbound] as RuleBody), 'accept')
+  t.equal(inbound, fwd.length - 1)
+  t.equal(verdictOf(fwd[inbound] as RuleBody), 'drop')
+
+  // internal: after its own ICC accept, everything else in or out is dropped,
+  // before the shared outbound accept could let it out
+  const leaves = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'iifname', INTERNAL.bridge))
+  const enters = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'oifname', INTERNAL.bridge))
+  t.ok(leaves > icc(INTERNAL) && leaves < outbound, 'internal: nothing leaves it')
+  t.ok(enters > icc(INTERNAL) && enters < outbound, 'internal: nothing enters it')
+  t.equal(verdictOf(fwd[leaves] as RuleBody), 'drop')
+  t.equal(verdictOf(fwd[enters] as RuleBody), 'drop')
+  t.equal(fwd.filter(r => JSON.stringify(r).includes(CUSTOM.bridge)).length, 1, 'a normal network has only its ICC rule')
+})
+
+tap.test('rules name the network they belong to', async t => {
+  const comments = rulesOf(renderRuleset(MIX)).map(r => String(r.comment))
+  t.ok(comments.some(c => c.startsWith('custombridge:')))
+  t.ok(comments.some(c => c.startsWith('secret is internal')))
+})
+
+tap.test('another table can be rendered', async t => {
+  const cmds = renderRuleset([DEFAULT], { family: 'ip', name: 'bt-test' })
+  t.strictSame(cmds[0], { add: { table: { family: 'ip', name: 'bt-test' } } })
+  t.ok(rulesOf(cmds).every(r => r.family === 'ip' && r.table === 'bt-test'))
+})
+
+tap.test('renderRemoval: add then delete, so it works whether or not the table exists', async t => {
+  t.strictSame(renderRemoval(), [
+    { add: { table: { family: 'inet', name: 'berth' } } },
+    { delete: { table: { family: 'inet', name: 'berth' } } },
+  ])
+  t.strictSame(BERTH_TABLE, { family: 'inet', name: 'berth' })
+  t.strictSame(renderRemoval({ family: 'ip', name: 'x' }), [
+    { add: { table: { family: 'ip', name: 'x' } } },
+    { delete: { table: { family: 'ip', name: 'x' } } },
+  ])
+})

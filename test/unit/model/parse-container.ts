@@ -1,0 +1,159 @@
+import tap from 'tap'
+import { formatIpv4 } from '../../../src/model/ipv4.js'
+import { parseConnect, parseContainerCreate, parseDisconnect, parseExec } from '../../../src/model/parse-container.js'
+
+const invalid = (code: string, message?: RegExp) => ({
+  name: 'BerthError',
+  kind: 'InvalidParameter',
+  code,
+  ...(message ? { message } : {}),
+})
+const ipOf = (n: number | undefined) => (n === undefined ? undefined : formatIpv4(n))
+
+tap.test('parseContainerCreate: defaults', async t => {
+  t.strictSame(parseContainerCreate('web', {}), {
+    name: 'web',
+    hostname: undefined,
+    cmd: [],
+    attach: { network: 'bridge', ip: undefined },
+  })
+  t.strictSame(parseContainerCreate('web', undefined).attach, { network: 'bridge', ip: undefined }, 'no body at all')
+  t.strictSame(parseContainerCreate('web', null).cmd, [])
+  t.strictSame(parseContainerCreate('web', { Cmd: null, HostConfig: null, NetworkingConfig: null }).attach.network, 'bridge')
+  t.strictSame(parseContainerCreate('web', { HostConfig: { NetworkMode: 'default' } }).attach.network, 'bridge')
+})
+
+tap.test('parseContainerCreate: name is required and checked', async t => {
+  t.throws(() => parseContainerCreate(undefined, {}), invalid('E_NAME_REQUIRED', /--name/))
+  t.throws(() => parseContainerCreate('', {}), invalid('E_NAME_REQUIRED'))
+  t.throws(() => parseContainerCreate('-web', {}), invalid('E_NAME_CHARS'))
+  t.throws(() => parseContainerCreate('a/b', {}), invalid('E_NAME_CHARS'))
+})
+
+tap.test('parseContainerCreate: command and hostname', async t => {
+  const r = parseContainerCreate('web', { Hostname: 'apollo', Cmd: ['sleep', 'infinity'] })
+  t.equal(r.hostname, 'apollo')
+  t.strictSame(r.cmd, ['sleep', 'infinity'])
+  t.equal(parseContainerCreate('web', { Hostname: '' }).hostname, undefined, 'empty hostname means the default')
+  t.throws(() => parseContainerCreate('web', { Hostname: 'bad_host' }), invalid('E_HOSTNAME'))
+})
+
+tap.test('parseContainerCreate: NetworkMode and EndpointsConfig', async t => {
+  const byMode = parseContainerCreate('c', { HostConfig: { NetworkMode: 'nasanet' } })
+  t.strictSame(byMode.attach, { network: 'nasanet', ip: undefined })
+
+  // what `docker run --network nasanet --ip 172.18.0.10` sends
+  const withIp = parseContainerCreate('c', {
+    HostConfig: { NetworkMode: 'nasanet' },
+    NetworkingConfig: { EndpointsConfig: { nasanet: { IPAMConfig: { IPv4Address: '172.18.0.10' }, Aliases: null } } },
+  })
+  t.equal(withIp.attach.network, 'nasanet')
+  t.equal(ipOf(withIp.attach.ip), '172.18.0.10')
+
+  // EndpointsConfig alone chooses the network
+  const byEndpoint = parseContainerCreate('c', {
+    NetworkingConfig: { EndpointsConfig: { custombridge: { IPAMConfig: { IPv4Address: '172.19.0.7' } } } },
+  })
+  t.equal(byEndpoint.attach.network, 'custombridge')
+  t.equal(ipOf(byEndpoint.attach.ip), '172.19.0.7')
+
+  // mode "default" with the endpoint keyed "default" or "bridge"
+  for (const key of ['default', 'bridge']) {
+    const r = parseContainerCreate('c', {
+      HostConfig: { NetworkMode: 'default' },
+      NetworkingConfig: { EndpointsConfig: { [key]: { IPAMConfig: { IPv4Address: '172.17.0.9' } } } },
+    })
+    t.equal(r.attach.network, 'bridge', `key ${key}`)
+    t.equal(ipOf(r.attach.ip), '172.17.0.9', `key ${key}`)
+  }
+
+  const emptyIp = parseContainerCreate('c', {
+    HostConfig: { NetworkMode: 'n' },
+    NetworkingConfig: { EndpointsConfig: { n: { IPAMConfig: { IPv4Address: '' } } } },
+  })
+  t.equal(emptyIp.attach.ip, undefined, 'an empty address means "allocate"')
+})
+
+tap.test('parseContainerCreate: unsupported modes', async t => {
+  for (const mode of ['host', 'none', 'container:web', 'container:0123abcd']) {
+    t.throws(
+      () => parseContainerCreate('c', { HostConfig: { NetworkMode: mode } }),
+      invalid('E_NETWORK_MODE', new RegExp(`"${mode}" is not supported`)),
+      mode,
+    )
+  }
+  t.throws(
+    () => parseContainerCreate('c', { NetworkingConfig: { EndpointsConfig: { host: {} } } }),
+    invalid('E_NETWORK_MODE'),
+    'host chosen through EndpointsConfig',
+  )
+})
+
+tap.test('parseContainerCreate: a second network is refused', async t => {
+  t.throws(
+    () => parseContainerCreate('c', { NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } }),
+    invalid('E_MULTI_NETWORK', /network connect" for b$/),
+  )
+  t.throws(
+    () =>
+      parseContainerCreate('c', {
+        HostConfig: { NetworkMode: 'a' },
+        NetworkingConfig: { EndpointsConfig: { b: {}, c: {} } },
+      }),
+    invalid('E_MULTI_NETWORK', /for b, c$/),
+  )
+  t.throws(
+    () => parseContainerCreate('c', { NetworkingConfig: { EndpointsConfig: { bridge: {} } }, HostConfig: { NetworkMode: 'n1' } }),
+    invalid('E_MULTI_NETWORK'),
+  )
+})
+
+tap.test('parseContainerCreate: bad IP and bad types', async t => {
+  for (const ip of ['172.18.0', '172.18.0.300', 'abc', '::1']) {
+    t.throws(
+      () =>
+        parseContainerCreate('c', {
+          HostConfig: { NetworkMode: 'n' },
+          NetworkingConfig: { EndpointsConfig: { n: { IPAMConfig: { IPv4Address: ip } } } },
+        }),
+      invalid('E_BAD_IP'),
+      ip,
+    )
+  }
+  for (const body of ['x', [], { Cmd: 'sleep 1' }, { Cmd: [1] }, { Hostname: 5 }, { HostConfig: { NetworkMode: 1 } }]) {
+    t.throws(() => parseContainerCreate('c', body), invalid('E_BAD_REQUEST', /^invalid container create request/), JSON.stringify(body))
+  }
+})
+
+tap.test('parseContainerCreate: an empty NetworkMode means default', { todo: 'src/model/parse-container.ts:59 treats "" as a network name' }, async t => {
+  // Docker's runconfig.SetDefaultNetModeIfBlank turns "" into "default".
+  t.equal(parseContainerCreate('c', { HostConfig: { NetworkMode: '' } }).attach.network, 'bridge')
+})
+
+tap.test('parseConnect', async t => {
+  t.strictSame(parseConnect('nasanet', { Container: 'web' }), { container: 'web', attach: { network: 'nasanet', ip: undefined } })
+  const r = parseConnect('nasanet', { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '172.18.0.22' } } })
+  t.equal(r.container, 'web')
+  t.equal(r.attach.network, 'nasanet')
+  t.equal(ipOf(r.attach.ip), '172.18.0.22')
+  t.equal(parseConnect('n', { Container: 'web', EndpointConfig: null }).attach.ip, undefined)
+  t.throws(() => parseConnect('n', { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '1.2.3' } } }), invalid('E_BAD_IP'))
+  t.throws(() => parseConnect('n', {}), invalid('E_BAD_REQUEST', /^invalid connect request/))
+  t.throws(() => parseConnect('n', { Container: '' }), invalid('E_BAD_REQUEST'))
+  t.throws(() => parseConnect('n', undefined), invalid('E_BAD_REQUEST'))
+})
+
+tap.test('parseDisconnect', async t => {
+  t.strictSame(parseDisconnect({ Container: 'web' }), { container: 'web' })
+  t.strictSame(parseDisconnect({ Container: 'web', Force: true }), { container: 'web' })
+  t.throws(() => parseDisconnect({ Container: 'web', Force: 'yes' }), invalid('E_BAD_REQUEST', /^invalid disconnect request/))
+  t.throws(() => parseDisconnect({ Container: '' }), invalid('E_BAD_REQUEST'))
+  t.throws(() => parseDisconnect(null), invalid('E_BAD_REQUEST'))
+})
+
+tap.test('parseExec', async t => {
+  t.strictSame(parseExec({ Cmd: ['ip', 'addr'] }), { cmd: ['ip', 'addr'] })
+  t.throws(() => parseExec({ Cmd: [] }), invalid('E_BAD_REQUEST', /a command is required/))
+  t.throws(() => parseExec({}), invalid('E_BAD_REQUEST', /^invalid exec request/))
+  t.throws(() => parseExec({ Cmd: 'ip addr' }), invalid('E_BAD_REQUEST'))
+})

@@ -1,0 +1,107 @@
+import tap from 'tap'
+import { type Op, describeOp, inverse } from '../../../src/plan/ops.js'
+
+const NS = 'berth-web'
+const CMDS = [{ add: { table: { family: 'inet', name: 'berth' } } }]
+const UNDO = [{ delete: { table: { family: 'inet', name: 'berth' } } }]
+
+/** One op of every kind. */
+const ALL: Op[] = [
+  { kind: 'netns.create', netns: NS },
+  { kind: 'netns.delete', netns: NS },
+  { kind: 'link.bridge', name: 'br-0123456789ab', mac: '02:42:01:23:45:67', mtu: 1400, alias: 'berth:n1' },
+  { kind: 'link.veth', host: 'veth0a1b2c3', peer: 'eth0', netns: NS, bridge: 'berth0', peerMac: '02:42:ac:11:00:02', alias: 'berth:e1' },
+  { kind: 'link.up', netns: NS, dev: 'lo', alias: 'berth:c1' },
+  { kind: 'link.delete', netns: NS, name: 'eth0' },
+  { kind: 'addr.add', netns: NS, dev: 'eth0', ip: '172.17.0.2', prefix: 16, broadcast: '172.17.255.255' },
+  { kind: 'addr.delete', dev: 'berth0', ip: '172.17.0.1', prefix: 16, broadcast: '172.17.255.255' },
+  { kind: 'route.add', netns: NS, dst: '0.0.0.0', prefix: 0, gateway: '172.17.0.1', dev: 'eth0' },
+  { kind: 'route.delete', netns: NS, dst: '0.0.0.0', prefix: 0, gateway: '172.17.0.1', dev: 'eth0' },
+  { kind: 'files.write', netns: NS, files: { hosts: 'new' } },
+  { kind: 'files.remove', netns: NS },
+  { kind: 'nft.apply', commands: CMDS, undo: UNDO },
+]
+
+const byKind = (kind: Op['kind']): Op => {
+  const op = ALL.find(o => o.kind === kind)
+  if (!op) throw new Error(`no fixture for ${kind}`)
+  return op
+}
+
+tap.test('the fixture covers every kind once', async t => {
+  t.equal(new Set(ALL.map(o => o.kind)).size, ALL.length)
+  t.equal(ALL.length, 13)
+})
+
+tap.test('inverse of every create kind', async t => {
+  t.strictSame(inverse(byKind('netns.create')), { kind: 'netns.delete', netns: NS })
+  t.strictSame(inverse(byKind('link.bridge')), { kind: 'link.delete', name: 'br-0123456789ab' })
+  t.strictSame(inverse(byKind('link.veth')), { kind: 'link.delete', name: 'veth0a1b2c3' }, 'deletes the host end, in the daemon netns')
+  t.strictSame(inverse(byKind('addr.add')), {
+    kind: 'addr.delete',
+    netns: NS,
+    dev: 'eth0',
+    ip: '172.17.0.2',
+    prefix: 16,
+    broadcast: '172.17.255.255',
+  })
+  t.strictSame(inverse(byKind('route.add')), {
+    kind: 'route.delete',
+    netns: NS,
+    dst: '0.0.0.0',
+    prefix: 0,
+    gateway: '172.17.0.1',
+    dev: 'eth0',
+  })
+})
+
+tap.test('files.write: restores what was there, or removes', async t => {
+  t.strictSame(inverse({ kind: 'files.write', netns: NS, files: { hosts: 'new' } }), { kind: 'files.remove', netns: NS })
+  t.strictSame(inverse({ kind: 'files.write', netns: NS, files: { hosts: 'new' }, previous: undefined }), { kind: 'files.remove', netns: NS })
+  const w: Op = { kind: 'files.write', netns: NS, files: { hosts: 'new', hostname: 'h\n' }, previous: { hosts: 'old' } }
+  const inv = inverse(w)
+  t.strictSame(inv, { kind: 'files.write', netns: NS, files: { hosts: 'old' }, previous: { hosts: 'new', hostname: 'h\n' } })
+  t.strictSame(inv && inverse(inv), w, 'the inverse of the inverse is the original')
+})
+
+tap.test('nft.apply swaps commands and undo', async t => {
+  const inv = inverse(byKind('nft.apply'))
+  t.strictSame(inv, { kind: 'nft.apply', commands: UNDO, undo: CMDS })
+  t.strictSame(inv && inverse(inv), byKind('nft.apply'))
+})
+
+tap.test('removals and link.up have no inverse', async t => {
+  for (const kind of ['link.up', 'netns.delete', 'link.delete', 'addr.delete', 'route.delete', 'files.remove'] as const) {
+    t.equal(inverse(byKind(kind)), undefined, kind)
+  }
+})
+
+tap.test('inverse does not modify its input', async t => {
+  const before = JSON.stringify(ALL)
+  ALL.forEach(op => inverse(op))
+  t.equal(JSON.stringify(ALL), before)
+})
+
+tap.test('describeOp names every kind', async t => {
+  const want: Record<Op['kind'], string> = {
+    'netns.create': 'netns.create berth-web',
+    'netns.delete': 'netns.delete berth-web',
+    'link.bridge': 'link.bridge br-0123456789ab',
+    'link.veth': 'link.veth veth0a1b2c3/berth-web:eth0',
+    'link.up': 'link.up berth-web:lo',
+    'link.delete': 'link.delete berth-web:eth0',
+    'addr.add': 'addr.add berth-web:eth0 172.17.0.2/16',
+    'addr.delete': 'addr.delete :berth0 172.17.0.1/16',
+    'route.add': 'route.add berth-web:0.0.0.0/0 via 172.17.0.1',
+    'route.delete': 'route.delete berth-web:0.0.0.0/0 via 172.17.0.1',
+    'files.write': 'files.write berth-web hosts',
+    'files.remove': 'files.remove berth-web',
+    'nft.apply': 'nft.apply (1 commands)',
+  }
+  for (const op of ALL) {
+    const d = describeOp(op)
+    t.type(d, 'string')
+    t.equal(d, want[op.kind], op.kind)
+  }
+  t.equal(describeOp({ kind: 'link.up', dev: 'berth0' }), 'link.up :berth0', 'daemon netns shows as empty')
+})

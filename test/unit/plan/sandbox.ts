@@ -1,0 +1,47 @@
+import tap from 'tap'
+import type { Container, Endpoint } from '../../../src/model/types.js'
+import { planSandboxCreate, planSandboxRemove } from '../../../src/plan/sandbox.js'
+
+const ep = (id: string, host: string, ifname: string): Endpoint => ({
+  id,
+  networkId: 'n1',
+  ifname,
+  hostIfname: host,
+  ip: '172.17.0.2',
+  mac: '02:42:ac:11:00:02',
+  status: 'ready',
+})
+const CTR: Container = {
+  id: '85d329ea4b2a0000000000000000000000000000000000000000000000000000',
+  name: 'db1',
+  hostname: '85d329ea4b2a',
+  created: '2026-01-01T00:00:00.000Z',
+  netns: 'bt1-db1',
+  cmd: ['sleep', 'infinity'],
+  endpoints: [ep('e1', 'veth1111111', 'eth0'), ep('e2', 'veth2222222', 'eth1')],
+  nextIfIndex: 2,
+  process: { status: 'running', pid: 42 },
+  status: 'ready',
+}
+const FILES = { hosts: 'h', 'resolv.conf': 'r', hostname: '85d329ea4b2a\n' }
+
+tap.test('planSandboxCreate: netns, lo up with the owner alias, /etc files', async t => {
+  t.strictSame(planSandboxCreate(CTR, FILES), [
+    { kind: 'netns.create', netns: 'bt1-db1' },
+    { kind: 'link.up', netns: 'bt1-db1', dev: 'lo', alias: `berth:${CTR.id}` },
+    { kind: 'files.write', netns: 'bt1-db1', files: FILES },
+  ])
+})
+
+tap.test('planSandboxRemove: host veths first, then files, then the netns', async t => {
+  t.strictSame(planSandboxRemove(CTR), [
+    { kind: 'link.delete', name: 'veth1111111' },
+    { kind: 'link.delete', name: 'veth2222222' },
+    { kind: 'files.remove', netns: 'bt1-db1' },
+    { kind: 'netns.delete', netns: 'bt1-db1' },
+  ])
+  t.strictSame(planSandboxRemove({ ...CTR, endpoints: [] }), [
+    { kind: 'files.remove', netns: 'bt1-db1' },
+    { kind: 'netns.delete', netns: 'bt1-db1' },
+  ])
+})

@@ -1,0 +1,124 @@
+import tap from 'tap'
+import type { State } from '../../../src/model/types.js'
+import { STATE_VERSION, emptyState, parseState, serializeState } from '../../../src/state/schema.js'
+
+const FULL: State = {
+  networks: [
+    {
+      id: 'd'.repeat(64),
+      name: 'bridge',
+      driver: 'bridge',
+      created: '2026-01-01T00:00:00.000Z',
+      subnet: '172.17.0.0/16',
+      gateway: '172.17.0.1',
+      userSubnet: false,
+      bridge: 'berth0',
+      internal: false,
+      attachable: false,
+      isDefault: true,
+      options: { 'com.docker.network.bridge.default_bridge': 'true' },
+      labels: {},
+      status: 'ready',
+    },
+    {
+      id: 'a'.repeat(64),
+      name: 'nasanet',
+      driver: 'bridge',
+      created: '2026-01-02T00:00:00.000Z',
+      subnet: '10.99.0.0/24',
+      gateway: '10.99.0.1',
+      ipRange: '10.99.0.128/25',
+      userSubnet: true,
+      bridge: 'br-aaaaaaaaaaaa',
+      mtu: 1400,
+      internal: true,
+      attachable: true,
+      isDefault: false,
+      options: {},
+      labels: { team: 'apollo' },
+      status: 'creating',
+    },
+  ],
+  containers: [
+    {
+      id: 'c'.repeat(64),
+      name: 'web',
+      hostname: 'apollo',
+      created: '2026-01-03T00:00:00.000Z',
+      netns: 'berth-web',
+      cmd: ['sleep', 'infinity'],
+      endpoints: [
+        {
+          id: 'e'.repeat(64),
+          networkId: 'd'.repeat(64),
+          ifname: 'eth0',
+          hostIfname: 'veth' + 'e'.repeat(7),
+          ip: '172.17.0.2',
+          mac: '02:42:ac:11:00:02',
+          status: 'ready',
+        },
+      ],
+      nextIfIndex: 1,
+      process: { status: 'exited', pid: 4242, pidStart: 123456, exitCode: 137, startedAt: '2026-01-03T00:00:01.000Z', finishedAt: '2026-01-03T00:01:00.000Z' },
+      status: 'removing',
+    },
+  ],
+  poolCursor: 4,
+}
+
+tap.test('serializeState writes a versioned, readable document', async t => {
+  const text = serializeState(FULL)
+  t.ok(text.endsWith('}\n'))
+  t.match(text, /^\{\n {2}"version": 1,\n/)
+  t.equal(STATE_VERSION, 1)
+  t.equal(JSON.parse(text).version, STATE_VERSION)
+})
+
+tap.test('parseState(serializeState(s)) round trips', async t => {
+  t.strictSame(parseState(JSON.parse(serializeState(FULL)), 'state.json'), FULL)
+  t.strictSame(parseState(JSON.parse(serializeState(emptyState())), 'state.json'), { networks: [], containers: [], poolCursor: -1 })
+  t.strictSame(emptyState(), { networks: [], containers: [], poolCursor: -1 })
+})
+
+tap.test('unknown keys are dropped, not kept', async t => {
+  const doc = { ...JSON.parse(serializeState(emptyState())), extra: 1 }
+  t.strictSame(parseState(doc, 'state.json'), emptyState())
+})
+
+tap.test('a newer version is refused', async t => {
+  t.throws(() => parseState({ ...JSON.parse(serializeState(FULL)), version: STATE_VERSION + 1 }, '/var/lib/berth/state.json'), {
+    name: 'BerthError',
+    kind: 'System',
+    code: 'E_STATE',
+    message: '/var/lib/berth/state.json: written by a newer berth (state version 2, this berth knows 1)',
+  })
+})
+
+tap.test('a missing or non-numeric version is refused', async t => {
+  for (const raw of [{ networks: [], containers: [], poolCursor: -1 }, { version: '1' }, null, 'text', 42, []]) {
+    t.throws(() => parseState(raw, 's.json'), { kind: 'System', code: 'E_STATE', message: 's.json: not a berth state document (no version)' }, JSON.stringify(raw))
+  }
+})
+
+tap.test('an older version without a migration is refused', async t => {
+  t.throws(() => parseState({ version: 0 }, 's.json'), { kind: 'System', code: 'E_STATE', message: 's.json: no migration from state version 0' })
+})
+
+tap.test('an invalid document is refused with the path of the problem', async t => {
+  const good = JSON.parse(serializeState(FULL))
+  const cases: [string, (d: any) => void, RegExp][] = [
+    ['no networks', d => delete d.networks, /networks/],
+    ['bad driver', d => (d.networks[0].driver = 'macvlan'), /networks\.0\.driver/],
+    ['bad status', d => (d.containers[0].status = 'zombie'), /containers\.0\.status/],
+    ['bad process', d => (d.containers[0].process.status = 'paused'), /containers\.0\.process\.status/],
+    ['non-integer cursor', d => (d.poolCursor = 1.5), /poolCursor/],
+    ['endpoint without ip', d => delete d.containers[0].endpoints[0].ip, /containers\.0\.endpoints\.0\.ip/],
+    ['numeric label', d => (d.networks[1].labels.team = 1), /networks\.1\.labels\.team/],
+  ]
+  for (const [what, mutate, path] of cases) {
+    const doc = structuredClone(good)
+    mutate(doc)
+    t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: path }, what)
+    t.throws(() => parseState(doc, 's.json'), { message: /^s\.json: invalid state: / }, what)
+  }
+})
