@@ -113,18 +113,22 @@ export const toContainerJSON = (c: Container, s: State, sandboxKey: string, logP
   }
 }
 
-/** Docker's human durations ("5 seconds", "About a minute", …). */
+/** Docker's human durations, exactly as go-units' HumanDuration words them. */
 export const humanDuration = (ms: number): string => {
-  const s = Math.round(ms / 1000)
-  if (s < 1) return 'Less than a second'
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`
-  const m = Math.round(s / 60)
-  if (m === 1) return 'About a minute'
-  if (m < 60) return `${m} minutes`
-  const h = Math.round(m / 60)
-  if (h === 1) return 'About an hour'
-  if (h < 48) return `${h} hours`
-  return `${Math.round(h / 24)} days`
+  const seconds = Math.floor(ms / 1000)
+  const minutes = Math.floor(ms / 60_000)
+  const hours = Math.round(ms / 3_600_000)
+  if (seconds < 1) return 'Less than a second'
+  if (seconds === 1) return '1 second'
+  if (seconds < 60) return `${seconds} seconds`
+  if (minutes === 1) return 'About a minute'
+  if (minutes < 60) return `${minutes} minutes`
+  if (hours === 1) return 'About an hour'
+  if (hours < 48) return `${hours} hours`
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`
 }
 
 /** The STATUS column of `ps`. */

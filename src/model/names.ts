@@ -42,7 +42,8 @@ const IFNAME_CHARS = /^[a-zA-Z0-9_.-]+$/
 
 /** Checks a user-supplied interface name (e.g. the bridge name option). */
 export const checkIfname = (name: string, what: string): string => {
-  if (name.length === 0 || name.length > IFNAME_MAX) {
+  if (name.length === 0) throw invalid('E_IFNAME_EMPTY', `${what} must not be empty`)
+  if (name.length > IFNAME_MAX) {
     throw invalid(
       'E_IFNAME_LENGTH',
       `${what} "${name}" is too long: the kernel allows at most ${IFNAME_MAX} characters`,
@@ -59,9 +60,9 @@ const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/
 /** Longest name; keeps `/run/netns/<prefix><name>` well inside NAME_MAX. */
 export const NAME_MAX = 128
 
-/** Checks a container or network name. */
+/** Checks a container or network name (Docker: container names have 2+ characters). */
 export const checkObjectName = (name: string, what: string): string => {
-  if (!OBJECT_NAME.test(name)) {
+  if (!OBJECT_NAME.test(name) || (what === 'container' && name.length < 2)) {
     throw invalid(
       'E_NAME_CHARS',
       `invalid ${what} name "${name}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,

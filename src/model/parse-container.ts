@@ -56,7 +56,8 @@ export const parseContainerCreate = (
   if (!wire.success) throw wireError('container create request', wire.error)
   const w = wire.data
   const endpoints = Object.entries(w.NetworkingConfig?.EndpointsConfig ?? {})
-  const mode = w.HostConfig?.NetworkMode ?? endpoints[0]?.[0] ?? 'default'
+  // Docker treats a blank mode as the default (runconfig.SetDefaultNetModeIfBlank).
+  const mode = w.HostConfig?.NetworkMode || endpoints[0]?.[0] || 'default'
   const network = mode === 'default' ? 'bridge' : mode
   if (UNSUPPORTED_MODES.includes(network) || network.startsWith('container:')) {
     throw invalid('E_NETWORK_MODE', `network mode "${network}" is not supported yet`)

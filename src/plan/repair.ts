@@ -59,7 +59,9 @@ export const planContainerRepair = (
   files: Readonly<Record<string, string>>,
   o: Observed,
 ): Op[] => {
-  const netnsMissing = !o.netns.has(c.netns)
+  // A netns of that name that is not this container's (no or another owner
+  // alias) does not count: garbage removal takes a stale berth one away.
+  const netnsMissing = o.netns.get(c.netns) !== ownerAlias(c.id)
   const ops: Op[] = netnsMissing ? planSandboxCreate(c, files) : []
   c.endpoints.forEach((ep, i) => {
     const n = networks.get(ep.networkId)

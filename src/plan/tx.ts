@@ -33,12 +33,10 @@ export const applyPlan = async (kernel: OpApplier, ops: readonly Op[]): Promise<
       done.push(op)
     }
   } catch (e) {
-    const failures = await applyTeardown(kernel, done.reverse().flatMap(op => inverse(op) ?? [])).then(
-      () => undefined,
-      (agg: unknown) => agg,
-    )
-    if (failures && e instanceof BerthError) {
-      throw new BerthError(e.kind, e.code, `${e.message} (and rollback failed: ${messageOf(failures)})`, { cause: failures })
+    const failures = await applyEach(kernel, done.reverse().flatMap(op => inverse(op) ?? []))
+    if (failures.length > 0 && e instanceof BerthError) {
+      const agg = new AggregateError(failures)
+      throw new BerthError(e.kind, e.code, `${e.message} (and rollback failed: ${failures.map(f => f.message).join('; ')})`, { cause: agg })
     }
     throw e
   } finally {
@@ -46,8 +44,8 @@ export const applyPlan = async (kernel: OpApplier, ops: readonly Op[]): Promise<
   }
 }
 
-/** Applies every op even when some fail; throws one error listing all failures. */
-export const applyTeardown = async (kernel: OpApplier, ops: readonly Op[]): Promise<void> => {
+/** Applies every op, collecting failures instead of stopping. */
+const applyEach = async (kernel: OpApplier, ops: readonly Op[]): Promise<BerthError[]> => {
   const errors: BerthError[] = []
   for (const op of ops) {
     try {
@@ -56,6 +54,12 @@ export const applyTeardown = async (kernel: OpApplier, ops: readonly Op[]): Prom
       errors.push(wrap(op, e))
     }
   }
+  return errors
+}
+
+/** Applies every op even when some fail; throws one error listing all failures. */
+export const applyTeardown = async (kernel: OpApplier, ops: readonly Op[]): Promise<void> => {
+  const errors = await applyEach(kernel, ops)
   kernel.release()
   if (errors.length > 0) {
     throw systemError('E_TEARDOWN', errors.map(e => e.message).join('; '), new AggregateError(errors))

@@ -112,7 +112,7 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
   for (const n of state.networks) {
     const ops = planNetworkRepair(n, observed)
     if (ops[0]?.kind === 'link.bridge') repaired.push(`re-created bridge ${n.bridge} of network ${n.name}`)
-    await applyPlan(ctx.kernel, ops)
+    await applyPlan(ctx.kernel, ops).catch(e => ctx.log.error({ err: e, network: n.id }, 'could not repair network'))
   }
   for (const c of state.containers) {
     const ops = planContainerRepair(c, networks, etcFilesOf(ctx, c), observed)

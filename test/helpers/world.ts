@@ -89,25 +89,27 @@ export class World {
     fs.writeFileSync(path.join(this.dir, 'daemon.json'), '{}\n')
   }
 
+  /** The daemon's command line for this world (run it in the host netns). */
+  daemonArgv(extra: readonly string[] = []): string[] {
+    return [
+      process.execPath,
+      DAEMON,
+      '--config-file', path.join(this.dir, 'daemon.json'),
+      '--data-root', this.dataRoot,
+      '--exec-root', this.execRoot,
+      '--netns-prefix', this.prefix,
+      '--dns', OUTSIDE_IP,
+      '--log-level', 'debug',
+      ...extra,
+    ]
+  }
+
   /** Starts berthd in the host netns and waits until it answers. */
   async start(extra: readonly string[] = []): Promise<void> {
     const out = fs.openSync(this.#daemonLog, 'a')
-    this.#daemon = spawn(
-      'nsenter',
-      [
-        `--net=/run/netns/${this.host}`,
-        process.execPath,
-        DAEMON,
-        '--config-file', path.join(this.dir, 'daemon.json'),
-        '--data-root', this.dataRoot,
-        '--exec-root', this.execRoot,
-        '--netns-prefix', this.prefix,
-        '--dns', OUTSIDE_IP,
-        '--log-level', 'debug',
-        ...extra,
-      ],
-      { stdio: ['ignore', out, out] },
-    )
+    this.#daemon = spawn('nsenter', [`--net=/run/netns/${this.host}`, ...this.daemonArgv(extra)], {
+      stdio: ['ignore', out, out],
+    })
     fs.closeSync(out)
     const daemon = this.#daemon
     for (let i = 0; i < 200; i++) {
@@ -170,10 +172,12 @@ export class World {
     return {
       netns: sh(['ip', 'netns', 'list']).stdout.split('\n').filter(l => l.startsWith(this.prefix)).sort(),
       links: this.ipJson<{ ifname: string }[]>(this.host, ['link']).map(l => l.ifname).sort(),
+      // IPv6 link-local addresses come and go with carrier; the kernel makes them.
       addrs: this.ipJson<{ ifname: string; addr_info: { local: string }[] }[]>(this.host, ['addr'])
-        .map(a => `${a.ifname}:${a.addr_info.map(i => i.local).join(',')}`)
+        .map(a => `${a.ifname}:${a.addr_info.map(i => i.local).filter(ip => !ip.startsWith('fe80:')).join(',')}`)
         .sort(),
-      routes: sh(['ip', '-n', this.host, 'route']).stdout.split('\n').sort(),
+      // "linkdown" follows the bridge's carrier, which is state, not an object.
+      routes: sh(['ip', '-n', this.host, 'route']).stdout.replace(/ linkdown/g, '').split('\n').map(l => l.trim()).sort(),
       nft: nft.replace(/packets \d+ bytes \d+/g, 'packets N bytes N'),
       etc,
       containerDirs: fs.existsSync(containers) ? fs.readdirSync(containers) : [],

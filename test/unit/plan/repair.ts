@@ -179,7 +179,6 @@ tap.test('planContainerRepair: endpoints on unknown networks are skipped', async
 
 tap.test(
   'planContainerRepair: a netns of the right name that is not this container’s is re-created',
-  { todo: 'src/plan/repair.ts:62 checks only that the netns name exists, not its owner alias' },
   async t => {
     // planGarbage removes a netns whose lo alias is berth's but stale; repair,
     // planned from the same observation, must then re-create it.
