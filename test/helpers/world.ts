@@ -13,7 +13,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** The checkout: the nearest directory holding package.json above this file (test/helpers or dist/test/helpers). */
+const findRoot = (from: string): string => {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`)
+  }
+}
+const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)))
 const DAEMON = path.join(ROOT, 'dist/src/daemon/main.js')
 const CLI = path.join(ROOT, 'dist/src/cli/main.js')
 
