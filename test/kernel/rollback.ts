@@ -1,0 +1,93 @@
+// Plans applied to the real kernel (in throwaway netns): a failure at any
+// step rolls back exactly what was done, and teardown is tolerant.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import t from 'tap'
+import { createRtNetlink } from 'netlink'
+import { planEndpointCreate } from '../../src/drivers/bridge/plan-endpoint.js'
+import { planNetworkCreate } from '../../src/drivers/bridge/plan-network.js'
+import { LinuxKernel } from '../../src/kernel/linux-kernel.js'
+import { loadNative } from '../../src/kernel/native.js'
+import { Rtnl } from '../../src/kernel/rtnl.js'
+import type { Container, Endpoint, Network } from '../../src/model/types.js'
+import type { Op } from '../../src/plan/ops.js'
+import { planSandboxCreate, planSandboxRemove } from '../../src/plan/sandbox.js'
+import { type OpApplier, applyPlan, applyTeardown } from '../../src/plan/tx.js'
+import { cannotRun, sh } from '../helpers/world.js'
+
+const skip = cannotRun()
+if (skip) t.plan(0, skip)
+
+const id = randomBytes(3).toString('hex')
+const native = loadNative()
+const hostNs = `btr${id}h`
+const etcDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-rollback-'))
+native.createNetns('/run/netns', hostNs)
+const hostRtnl = new Rtnl(native.withNetns(`/run/netns/${hostNs}`, () => createRtNetlink()))
+const kernel = new LinuxKernel(hostRtnl, native, { netnsDir: '/run/netns', etcNetnsDir: etcDir })
+t.teardown(() => {
+  hostRtnl.close()
+  for (const n of sh(['ip', 'netns', 'list']).stdout.split('\n').map(l => l.split(' ')[0] ?? '')) {
+    if (n.startsWith(`btr${id}`)) native.deleteNetns(`/run/netns/${n}`)
+  }
+  fs.rmSync(etcDir, { recursive: true, force: true })
+})
+
+const net: Network = {
+  id: `${id}aaaaaa`.padEnd(64, '0'), name: 'rb', driver: 'bridge', created: '', subnet: '10.88.0.0/24', gateway: '10.88.0.1',
+  userSubnet: true, bridge: `brr${id}`, internal: false, attachable: false, isDefault: false, options: {}, labels: {}, status: 'ready',
+}
+const ep: Endpoint = { id: `${id}bbbbbb`.padEnd(64, '1'), networkId: net.id, ifname: 'eth0', hostIfname: `vr${id}`, ip: '10.88.0.2', mac: '02:42:0a:58:00:02', status: 'creating' }
+const container: Container = {
+  id: `${id}cccccc`.padEnd(64, '2'), name: 'rbc', hostname: 'rbc', created: '', netns: `btr${id}c`, cmd: [], endpoints: [ep],
+  nextIfIndex: 1, process: { status: 'created' }, status: 'creating',
+}
+const plan: Op[] = [...planSandboxCreate(container, { hosts: 'x\n' }), ...planEndpointCreate(net, container, ep, true)]
+
+/** The real kernel, failing on the Nth apply. */
+const failingAt = (n: number): OpApplier => {
+  let calls = 0
+  return {
+    apply: async op => {
+      if (++calls === n) throw new Error(`injected failure at op ${n}`)
+      return kernel.apply(op)
+    },
+    release: () => kernel.release(),
+  }
+}
+
+const observe = () => ({
+  netns: sh(['ip', 'netns', 'list']).stdout.split('\n').filter(l => l.startsWith(`btr${id}`)).map(l => l.split(' ')[0]).sort(),
+  links: JSON.parse(sh(['ip', '-n', hostNs, '-j', 'link']).stdout).map((l: { ifname: string }) => l.ifname).sort(),
+  etc: fs.readdirSync(etcDir),
+})
+
+t.test('a failure at every step rolls back to the state before', async t => {
+  await applyPlan(kernel, planNetworkCreate(net))
+  const before = observe()
+  t.same(before.netns, [hostNs])
+  for (let n = 1; n <= plan.length; n++) {
+    await t.rejects(applyPlan(failingAt(n), plan), /injected failure/, `failure at op ${n}`)
+    t.same(observe(), before, `nothing left after a failure at op ${n} (${plan[n - 1]?.kind})`)
+  }
+})
+
+t.test('the full plan works, is tolerant on replay, and teardown is tolerant', async t => {
+  await applyPlan(kernel, plan)
+  const addr = JSON.parse(sh(['ip', '-n', container.netns, '-j', 'addr', 'show', 'eth0']).stdout)[0]
+  t.equal(addr.addr_info[0].local, '10.88.0.2')
+  t.equal(addr.address, '02:42:0a:58:00:02')
+  t.equal(sh(['ip', '-n', container.netns, 'link', 'show', 'lo']).stdout.match(/alias (\S+)/)?.[1], `berth:${container.id}`, 'lo carries the owner alias')
+  t.equal(sh(['ip', '-n', hostNs, 'link', 'show', ep.hostIfname]).stdout.match(/alias (\S+)/)?.[1], `berth:${ep.id}`, 'the veth carries the owner alias')
+  t.equal(sh(['ip', 'netns', 'exec', container.netns, 'ping', '-c1', '-W1', '10.88.0.1']).code, 0, 'the gateway answers')
+  await t.rejects(applyPlan(kernel, plan.slice(0, 1)), /already exists/, 'a second netns of that name is a conflict')
+  // ensure-ops replay without error
+  await applyPlan(kernel, plan.slice(1).filter(op => op.kind !== 'link.veth'))
+  await applyTeardown(kernel, planSandboxRemove(container))
+  await applyTeardown(kernel, planSandboxRemove(container))
+  t.same(observe().netns, [hostNs], 'container netns gone, twice without error')
+  t.notOk(observe().links.includes(ep.hostIfname), 'veth gone')
+  t.same(observe().etc, [], 'files gone')
+})
