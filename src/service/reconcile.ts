@@ -19,7 +19,7 @@ import { OPT_BRIDGE_NAME } from '../model/parse-network.js'
 import type { Container, Network, State } from '../model/types.js'
 import { type Observed, planContainerRepair, planGarbage, planNetworkRepair } from '../plan/repair.js'
 import { planSandboxRemove } from '../plan/sandbox.js'
-import type { Op } from '../plan/ops.js'
+import { type Op, describeOp } from '../plan/ops.js'
 import { applyPlan, applyTeardown } from '../plan/tx.js'
 import type { ServiceContext } from './context.js'
 import { etcFilesOf } from './endpoints.js'
@@ -105,7 +105,7 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
   const observed = await observe(ctx)
   const garbage = planGarbage(state, observed)
   if (garbage.length > 0) {
-    repaired.push(...garbage.map(op => `removed leftover ${op.kind.split('.')[0]} ${'name' in op ? op.name : 'netns' in op ? op.netns : ''}`))
+    repaired.push(...garbage.map(op => `removed leftover: ${describeOp(op)}`))
     await applyTeardown(ctx.kernel, garbage).catch(e => ctx.log.warn({ err: e }, 'garbage removal'))
   }
   const networks = networkMap(state)
