@@ -1,0 +1,53 @@
+/**
+ * berth's HTTP API over its unix socket, straight from node:http (no CLI
+ * process, so process start-up is not part of what is measured). One
+ * keep-alive connection, as a long-lived client would hold.
+ */
+import http from 'node:http'
+
+/** A reply: status and body text. */
+export interface Reply {
+  readonly status: number
+  readonly body: string
+}
+
+/** A client of one daemon socket. */
+export class Api {
+  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+
+  constructor(readonly socketPath: string) {}
+
+  /** Sends one request and resolves with the whole reply. */
+  send(method: string, path: string, body?: unknown): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body)
+      const headers: http.OutgoingHttpHeaders = { Host: 'berth' }
+      if (data !== undefined) {
+        headers['Content-Type'] = 'application/json'
+        headers['Content-Length'] = Buffer.byteLength(data)
+      }
+      const req = http.request({ socketPath: this.socketPath, method, path, headers, agent: this.#agent, timeout: 30_000 })
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no reply within 30 s`)))
+      req.on('error', reject)
+      req.on('response', res => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('error', reject)
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+      })
+      req.end(data)
+    })
+  }
+
+  /** Like send() but fails unless the status is `want`. */
+  async expect(want: number, method: string, path: string, body?: unknown): Promise<Reply> {
+    const r = await this.send(method, path, body)
+    if (r.status !== want) throw new Error(`${method} ${path}: HTTP ${r.status} (wanted ${want}): ${r.body.trim()}`)
+    return r
+  }
+
+  /** Closes the kept-alive connection. */
+  close(): void {
+    this.#agent.destroy()
+  }
+}
