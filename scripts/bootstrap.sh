@@ -36,7 +36,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -f native/build/
   echo "$want" > "$stamp"
 fi
 
-if [ ! -f dist/.built ] || [ -n "$(find src scripts tsconfig.json package.json -newer dist/.built -print -quit)" ]; then
+if [ ! -f dist/.built ] || [ -n "$(find src scripts test/helpers tsconfig.json package.json -newer dist/.built -print -quit)" ]; then
   echo "bootstrap: building"
   npx tsc -p tsconfig.json
   touch dist/.built

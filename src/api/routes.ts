@@ -4,6 +4,7 @@
  * Engine API; container routes are berth's own, in Docker's style.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { invalid } from '../errors.js'
 import { parseConnect, parseContainerCreate, parseDisconnect, parseExec } from '../model/parse-container.js'
 import { parseNetworkCreate } from '../model/parse-network.js'
 import type { ContainerService } from '../service/containers.js'
@@ -44,7 +45,13 @@ export interface Route {
 const ID = '([^/]+)'
 const p = (source: string) => new RegExp(`^${source}$`)
 const flag = (q: URLSearchParams, key: string) => ['1', 'true'].includes(q.get(key) ?? '')
-const param = (c: Call, i: number) => decodeURIComponent(c.params[i] ?? '')
+const param = (c: Call, i: number) => {
+  try {
+    return decodeURIComponent(c.params[i] ?? '')
+  } catch {
+    throw invalid('E_BAD_PATH', `invalid percent-encoding in path segment ${JSON.stringify(c.params[i])}`)
+  }
+}
 
 const networkJSON = (s: Services, ref: string) => toNetworkJSON(s.networks.inspect(ref), s.store.state)
 const containerJSON = (s: Services, ref: string) => {
@@ -125,7 +132,12 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: p(`/containers/${ID}/wait`),
-    handle: async (c, s) => sendJson(c.res, 200, { StatusCode: await s.containers.wait(param(c, 0)) }),
+    handle: async (c, s) => {
+      const gone = new AbortController()
+      c.res.on('close', () => gone.abort())
+      const code = await s.containers.wait(param(c, 0), gone.signal)
+      if (!gone.signal.aborted) sendJson(c.res, 200, { StatusCode: code })
+    },
   },
   {
     method: 'DELETE',

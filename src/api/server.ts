@@ -55,15 +55,41 @@ const runExec = (socket: Duplex, id: string, s: Services, log: Logger) => {
   child.stdin.on('error', () => undefined) // the command may exit before reading stdin
   child.stdout.on('data', (d: Buffer) => socket.write(frame(STDOUT, d)))
   child.stderr.on('data', (d: Buffer) => socket.write(frame(STDERR, d)))
-  socket.on('error', () => child.kill('SIGKILL'))
+  // A client that goes away takes its command with it (no orphans in the netns).
+  const abandon = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')
+  socket.on('error', abandon)
+  socket.on('close', abandon)
   child.on('error', e => log.warn({ err: e }, 'exec failed to start'))
   child.on('close', (code, signal) => socket.end(exitFrame(shellExitCode(code, signal))))
 }
 
+/** The API server and its orderly stop. */
+export interface ApiServer {
+  readonly server: http.Server
+  /**
+   * Stops accepting, lets mutating requests in flight finish (at most
+   * `deadlineMs`, so a crash-safe operation is not cut short needlessly),
+   * then closes every connection, streams included.
+   */
+  shutdown(deadlineMs: number): Promise<void>
+}
+
+/** Requests that only wait or stream: not waited for at shutdown. */
+const isStreaming = (req: http.IncomingMessage) => req.method === 'GET' || /\/wait(\?|$)/.test(req.url ?? '')
+
 /** Builds the server (not yet listening). */
-export const createApiServer = (s: Services, log: Logger): http.Server => {
-  const server = http.createServer((req, res) => void dispatch(req, res, s, log))
+export const createApiServer = (s: Services, log: Logger): ApiServer => {
+  const inflight = new Set<Promise<void>>()
+  const upgraded = new Set<Duplex>()
+  const server = http.createServer((req, res) => {
+    const work = dispatch(req, res, s, log)
+    if (isStreaming(req)) return
+    inflight.add(work)
+    void work.finally(() => inflight.delete(work))
+  })
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+    upgraded.add(socket)
+    socket.once('close', () => upgraded.delete(socket))
     const m = /^\/exec\/([0-9a-f]+)\/start$/.exec(stripVersion(new URL(req.url ?? '/', 'http://berth').pathname))
     if (!m?.[1] || req.method !== 'POST') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
@@ -71,7 +97,17 @@ export const createApiServer = (s: Services, log: Logger): http.Server => {
     }
     runExec(socket, m[1], s, log)
   })
-  return server
+  const shutdown = async (deadlineMs: number) => {
+    const closed = new Promise<void>(resolve => server.close(() => resolve()))
+    server.closeIdleConnections()
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled([...inflight]), new Promise(r => (timer = setTimeout(r, deadlineMs)))])
+    clearTimeout(timer)
+    server.closeAllConnections()
+    for (const socket of upgraded) socket.destroy()
+    await closed
+  }
+  return { server, shutdown }
 }
 
 /** True when something answers on the socket (another daemon). */

@@ -27,6 +27,12 @@ import { adoptProcesses } from './adopt.js'
 import { VERSION } from './version.js'
 
 
+/** Where the per-prefix locks live (tmpfs, shared by all netns). */
+const PREFIX_LOCK_DIR = '/run/lock'
+
+/** How long a stop waits for operations in flight. */
+const SHUTDOWN_DEADLINE_MS = 10_000
+
 /** A running daemon. */
 export interface Daemon {
   readonly socketPath: string
@@ -47,11 +53,18 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   fs.mkdirSync(cfg.dataRoot, { recursive: true, mode: 0o700 })
   fs.mkdirSync(cfg.execRoot, { recursive: true, mode: 0o755 })
   const releasePid = acquirePidLock(path.join(cfg.execRoot, 'berthd.pid'))
+  // /run/netns is shared by every netns: two daemons with one prefix would
+  // take each other's containers for leftovers. One daemon per prefix.
+  const releasePrefix = acquirePidLock(path.join(PREFIX_LOCK_DIR, `berth-netns-${cfg.netnsPrefix}.pid`), `netns prefix ${cfg.netnsPrefix}`)
   const kernel = new LinuxKernel(new Rtnl(createRtNetlink()), loadNative(), cfg)
-  // Containers reach the outside only if this netns forwards (Docker does the same).
-  await ensureSysctl('net.ipv4.ip_forward', '1')
   const store = new StateStore(cfg.dataRoot)
   await store.load()
+  // Containers reach the outside only if this netns forwards. Like Docker,
+  // when berth is the one turning it on, its table drops forwarded traffic
+  // that is not berth's (remembered, since the next start finds it on).
+  if ((await ensureSysctl('net.ipv4.ip_forward', '1')) === '0') {
+    await store.update(s => ({ ...s, forwardingByBerth: true }))
+  }
   const ctx: ServiceContext = { cfg, store, kernel, locks: new KeyedLock(), log, hostResolv: readHostResolv }
   const repaired = await reconcile(ctx)
   for (const line of repaired) log.info({ repair: line }, 'reconciled')
@@ -64,7 +77,7 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   const containers = new ContainerService(ctx, processes)
   await adoptProcesses(store, processes, containers)
   const networks = new NetworkService(ctx)
-  const server = createApiServer(
+  const api = createApiServer(
     {
       networks,
       containers,
@@ -77,16 +90,15 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     log,
   )
   const socketPath = path.join(cfg.execRoot, 'berth.sock')
-  await listenUnix(server, socketPath)
+  await listenUnix(api.server, socketPath)
   log.info({ socket: socketPath, networks: store.state.networks.length, containers: store.state.containers.length }, 'berthd ready')
   return {
     socketPath,
     close: async () => {
-      await new Promise<void>(resolve => server.close(() => resolve()))
-      server.closeAllConnections()
+      await api.shutdown(SHUTDOWN_DEADLINE_MS)
       processes.close()
-      kernel.release()
       fs.rmSync(socketPath, { force: true })
+      releasePrefix()
       releasePid()
     },
   }

@@ -3,6 +3,7 @@
  * process gone) is taken over.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { conflict } from '../errors.js'
 
 const running = (pid: number): boolean => {
@@ -14,8 +15,9 @@ const running = (pid: number): boolean => {
   }
 }
 
-/** Takes the lock; returns its release function. */
-export const acquirePidLock = (file: string): (() => void) => {
+/** Takes the lock (`what` names it in errors); returns its release function. */
+export const acquirePidLock = (file: string, what = file): (() => void) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o644 })
@@ -24,7 +26,7 @@ export const acquirePidLock = (file: string): (() => void) => {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
       const pid = Number(fs.readFileSync(file, 'utf8').trim())
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && running(pid)) {
-        throw conflict('E_DAEMON_RUNNING', `another berthd (pid ${pid}) is running with ${file}`)
+        throw conflict('E_DAEMON_RUNNING', `another berthd (pid ${pid}) is running with ${what}`)
       }
       fs.rmSync(file, { force: true })
     }

@@ -62,8 +62,9 @@ export const addBaseChain = (
   type: 'filter' | 'nat',
   hook: 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting',
   prio: number,
+  policy: 'accept' | 'drop' = 'accept',
 ): NftCommand => ({
-  add: { chain: { family: t.family, table: t.name, name, type, hook, prio, policy: 'accept' } },
+  add: { chain: { family: t.family, table: t.name, name, type, hook, prio, policy } },
 })
 
 /** A named set with its elements. */

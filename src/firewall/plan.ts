@@ -12,9 +12,12 @@ export const firewallNetworks = (s: State): FirewallNetwork[] =>
     .filter(n => n.status !== 'removing')
     .map(n => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, internal: n.internal }))
 
+/** berth's whole table for a state. */
+export const renderFor = (s: State) => renderRuleset(firewallNetworks(s), { dropOtherForwarding: s.forwardingByBerth })
+
 /** The op that moves the table from `before` to `after`. */
 export const planFirewall = (before: State, after: State): Op => ({
   kind: 'nft.apply',
-  commands: renderRuleset(firewallNetworks(after)),
-  undo: renderRuleset(firewallNetworks(before)),
+  commands: renderFor(after),
+  undo: renderFor(before),
 })

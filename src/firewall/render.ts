@@ -42,6 +42,9 @@ export interface FirewallNetwork {
   readonly internal: boolean
 }
 
+/** nft limits comments to 128 bytes; network names can be longer. */
+const label = (name: string): string => (name.length > 40 ? `${name.slice(0, 39)}…` : name)
+
 const FORWARD = 'forward'
 const POSTROUTING = 'postrouting'
 const BRIDGES = '@bridges'
@@ -49,12 +52,12 @@ const BRIDGES = '@bridges'
 /** Rules of one network, in forward-chain order before the shared ones. */
 const networkForwardRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => {
   const rules = [
-    rule(t, FORWARD, `${n.name}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept),
+    rule(t, FORWARD, `${label(n.name)}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept),
   ]
   if (n.internal) {
     rules.push(
-      rule(t, FORWARD, `${n.name} is internal: nothing leaves it`, [iifname(n.bridge)], drop),
-      rule(t, FORWARD, `${n.name} is internal: nothing enters it`, [oifname(n.bridge)], drop),
+      rule(t, FORWARD, `${label(n.name)} is internal: nothing leaves it`, [iifname(n.bridge)], drop),
+      rule(t, FORWARD, `${label(n.name)} is internal: nothing enters it`, [oifname(n.bridge)], drop),
     )
   }
   return rules
@@ -67,24 +70,34 @@ const networkNatRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
         rule(
           t,
           POSTROUTING,
-          `${n.name}: outbound traffic takes the host's address`,
+          `${label(n.name)}: outbound traffic takes the host's address`,
           [ipAddr('saddr', n.subnet), oifname(n.bridge, '!=')],
           masquerade,
         ),
       ]
 
+/** Host-wide firewall settings. */
+export interface FirewallOptions {
+  /** Drop forwarded traffic berth does not accept (set when berth enabled forwarding). */
+  readonly dropOtherForwarding?: boolean | undefined
+}
+
 /**
  * The full batch: (re)create the table and everything in it. Networks are
  * rendered in the order given; callers pass them sorted for stable output.
  */
-export const renderRuleset = (networks: readonly FirewallNetwork[], t: TableRef = BERTH_TABLE): NftCommand[] => [
+export const renderRuleset = (
+  networks: readonly FirewallNetwork[],
+  opts: FirewallOptions = {},
+  t: TableRef = BERTH_TABLE,
+): NftCommand[] => [
   // add+delete+add: replaces the table atomically whether or not it exists
   // (nft 1.0.6 has no `destroy`).
   addTable(t),
   deleteTable(t),
   addTable(t),
   addSet(t, 'bridges', 'ifname', networks.map(n => n.bridge), 'bridges of all berth networks'),
-  addBaseChain(t, FORWARD, 'filter', 'forward', 0),
+  addBaseChain(t, FORWARD, 'filter', 'forward', 0, opts.dropOtherForwarding ? 'drop' : 'accept'),
   addBaseChain(t, POSTROUTING, 'nat', 'postrouting', 100),
   rule(t, FORWARD, 'replies to connections containers opened', [oifname(BRIDGES), ctState(['established', 'related'])], accept),
   ...networks.flatMap(n => networkForwardRules(t, n)),

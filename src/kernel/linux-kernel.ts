@@ -1,8 +1,13 @@
 /**
- * The only implementation of {@link OpApplier} that touches the OS: netlink
- * in the daemon's netns and in container netns, nft, and the /etc/netns
- * files. Creates are "ensure" (an identical existing object is success) and
- * deletes are tolerant, so replaying a plan after a crash is safe.
+ * The only code that applies {@link Op}s to the OS: netlink in the daemon's
+ * netns and in container netns, nft, and the /etc/netns files. Creates are
+ * "ensure" (an identical existing object is success) and deletes are
+ * tolerant, so replaying a plan after a crash is safe.
+ *
+ * Each plan runs in its own {@link KernelSession}: the netlink sockets it
+ * opens into container netns are its own and are closed when it ends
+ * (an open socket keeps a deleted netns alive), without disturbing plans
+ * that run concurrently.
  */
 import { conflict } from '../errors.js'
 import type { Op } from '../plan/ops.js'
@@ -23,18 +28,15 @@ const tolerate = async (work: () => Promise<void>, ...errnos: string[]): Promise
   }
 }
 
-/** Kernel access for one daemon: its own netns plus the container netns. */
-export class LinuxKernel implements OpApplier {
-  readonly netns: NetnsDir
+/** Applies ops for one plan. */
+export class KernelSession implements OpApplier {
   #inner = new Map<string, Rtnl>()
 
   constructor(
     private readonly host: Rtnl,
-    native: NativeNetns,
-    private readonly cfg: Pick<DaemonConfig, 'netnsDir' | 'etcNetnsDir'>,
-  ) {
-    this.netns = new NetnsDir(native, cfg.netnsDir)
-  }
+    private readonly netns: NetnsDir,
+    private readonly etcNetnsDir: string,
+  ) {}
 
   /** rtnetlink of the daemon's netns (undefined) or of a container netns. */
   #rtnl(netns: string | undefined): Rtnl {
@@ -57,13 +59,7 @@ export class LinuxKernel implements OpApplier {
   async apply(op: Op): Promise<void> {
     switch (op.kind) {
       case 'netns.create':
-        try {
-          this.netns.create(op.netns)
-        } catch (e) {
-          if ((e as { errno?: number }).errno === 17) throw conflict('E_NETNS_EXISTS', `network namespace ${op.netns} already exists`)
-          throw e
-        }
-        return
+        return this.#createNetns(op.netns)
       case 'netns.delete':
         this.#close(op.netns)
         this.netns.delete(op.netns)
@@ -82,9 +78,12 @@ export class LinuxKernel implements OpApplier {
       }
       case 'link.up':
         return this.#rtnl(op.netns).setUp(await this.#index(op.netns, op.dev), op.alias)
-      case 'link.delete':
+      case 'link.delete': {
         if (op.netns && !this.netns.exists(op.netns)) return
-        return this.#rtnl(op.netns).deleteLink(op.name)
+        const rtnl = this.#rtnl(op.netns)
+        if (op.alias !== undefined && (await rtnl.linkAlias(op.name)) !== op.alias) return // gone, or not ours
+        return rtnl.deleteLink(op.name)
+      }
       case 'addr.add':
         return tolerate(
           async () => this.#rtnl(op.netns).addAddress(await this.#index(op.netns, op.dev), op.ip, op.prefix, op.broadcast),
@@ -110,9 +109,9 @@ export class LinuxKernel implements OpApplier {
           'ENODEV',
         )
       case 'files.write':
-        return writeEtcFiles(this.cfg.etcNetnsDir, op.netns, op.files)
+        return writeEtcFiles(this.etcNetnsDir, op.netns, op.files)
       case 'files.remove':
-        return removeEtcFiles(this.cfg.etcNetnsDir, op.netns)
+        return removeEtcFiles(this.etcNetnsDir, op.netns)
       case 'nft.apply':
         return applyNft(op.commands)
     }
@@ -131,14 +130,49 @@ export class LinuxKernel implements OpApplier {
     }
   }
 
+  /**
+   * Creates a named netns. A file of that name that is not a mounted netns
+   * (what a crash between creating the file and mounting leaves) is removed
+   * and the create retried; a real netns of that name is a conflict.
+   */
+  #createNetns(name: string): void {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.netns.create(name)
+      } catch (e) {
+        if ((e as { errno?: number }).errno !== 17) throw e
+        if (attempt > 0 || this.netns.exists(name)) throw conflict('E_NETNS_EXISTS', `network namespace ${name} already exists`)
+        this.netns.delete(name)
+      }
+    }
+  }
+
   #close(netns: string): void {
     this.#inner.get(netns)?.close()
     this.#inner.delete(netns)
   }
 
-  /** Closes sockets into container netns (an open socket keeps a netns alive). */
+  /** Closes this session's sockets into container netns. */
   release(): void {
     for (const netns of [...this.#inner.keys()]) this.#close(netns)
+  }
+}
+
+/** Kernel access for one daemon: its own netns plus the container netns. */
+export class LinuxKernel {
+  readonly netns: NetnsDir
+
+  constructor(
+    private readonly host: Rtnl,
+    native: NativeNetns,
+    private readonly cfg: Pick<DaemonConfig, 'netnsDir' | 'etcNetnsDir'>,
+  ) {
+    this.netns = new NetnsDir(native, cfg.netnsDir)
+  }
+
+  /** A session for applying one plan. */
+  session(): KernelSession {
+    return new KernelSession(this.host, this.netns, this.cfg.etcNetnsDir)
   }
 
   /** Links of the daemon's netns. */

@@ -82,6 +82,17 @@ export class Rtnl {
     }
   }
 
+  /** The ifalias of a link, or null when there is no link by that name. */
+  async linkAlias(name: string): Promise<string | undefined | null> {
+    try {
+      const [link] = await this.#nl(nl => nl.getLink({}, { ifname: name }, TIMEOUT))
+      return link ? link.attrs.ifalias : null
+    } catch (e) {
+      if (errnoOf(e) === 'ENODEV') return null
+      throw e
+    }
+  }
+
   /** Creates a bridge (fails with EEXIST when the name is taken). */
   async createBridge(name: string, opts: { mtu?: number | undefined; mac: string; alias: string }): Promise<void> {
     await this.#nl(nl => nl.newLink(
@@ -205,15 +216,6 @@ export class Rtnl {
       master: l.attrs.master,
       up: Boolean(l.data.flags?.up),
       mtu: l.attrs.mtu,
-    }))
-  }
-
-  /** IPv4 addresses as `ip/prefix` per link index. */
-  async listAddresses(): Promise<{ index: number; cidr: string }[]> {
-    const addrs = await this.#nl(nl => nl.getAddresses({ family: AF_INET }, {}, TIMEOUT))
-    return addrs.map(a => ({
-      index: a.data.index ?? 0,
-      cidr: `${[...(a.attrs.local ?? a.attrs.address ?? [])].join('.')}/${a.data.prefixlen}`,
     }))
   }
 

@@ -87,6 +87,12 @@ export interface State {
   readonly containers: readonly Container[]
   /** Index of the last pool subnet handed out (round-robin like Docker). */
   readonly poolCursor: number
+  /**
+   * True when berth itself turned on IPv4 forwarding in its netns: like
+   * Docker (which then sets FORWARD policy DROP), berth then drops forwarded
+   * traffic that is not its own, so the host does not become an open router.
+   */
+  readonly forwardingByBerth?: boolean | undefined
 }
 
 /** The daemon's resolved configuration (flags + daemon.json + defaults). */

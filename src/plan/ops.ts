@@ -34,7 +34,13 @@ export type Op =
       /** Also sets the link's ifalias (berth marks the `lo` of its netns). */
       readonly alias?: string | undefined
     }
-  | { readonly kind: 'link.delete'; readonly netns?: string | undefined; readonly name: string }
+  | {
+      readonly kind: 'link.delete'
+      readonly netns?: string | undefined
+      readonly name: string
+      /** When given, only a link carrying this ifalias is deleted (never a foreign one). */
+      readonly alias?: string | undefined
+    }
   | {
       readonly kind: 'addr.add' | 'addr.delete'
       readonly netns?: string | undefined
@@ -68,9 +74,9 @@ export const inverse = (op: Op): Op | undefined => {
     case 'netns.create':
       return { kind: 'netns.delete', netns: op.netns }
     case 'link.bridge':
-      return { kind: 'link.delete', name: op.name }
+      return { kind: 'link.delete', name: op.name, alias: op.alias }
     case 'link.veth':
-      return { kind: 'link.delete', name: op.host }
+      return { kind: 'link.delete', name: op.host, alias: op.alias }
     case 'addr.add':
       return { ...op, kind: 'addr.delete' }
     case 'route.add':

@@ -8,12 +8,12 @@
  * host links by their own ifalias, netns by the ifalias of their `lo` — so
  * a foreign `br-…` bridge or `berth-…` netns is never touched.
  */
-import { planEndpointCreate } from '../drivers/bridge/plan-endpoint.js'
-import { planNetworkCreate } from '../drivers/bridge/plan-network.js'
+import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
+import { planNetworkCreate, planNetworkRemove } from '../drivers/bridge/plan-network.js'
 import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
 import type { Container, Network, State } from '../model/types.js'
 import type { Op } from './ops.js'
-import { planSandboxCreate } from './sandbox.js'
+import { planSandboxCreate, planSandboxRemove } from './sandbox.js'
 
 /** What reconcile observed of the kernel. */
 export interface Observed {
@@ -23,19 +23,58 @@ export interface Observed {
   readonly hostLinks: ReadonlyMap<string, string | undefined>
 }
 
-const isOurs = (alias: string | undefined): boolean => alias?.startsWith(OWNER_ALIAS_PREFIX) ?? false
+/**
+ * What a crash left half-done: objects recorded as `creating` or `removing`
+ * are torn down (tolerantly) and dropped from the state. A create is redone
+ * by the user; a removal is thereby completed.
+ */
+export const planUnfinished = (s: State): { ops: Op[]; state: State } => {
+  const ops: Op[] = []
+  const containers: Container[] = []
+  for (const c of s.containers) {
+    if (c.status !== 'ready') {
+      ops.push(...planSandboxRemove(c))
+      continue
+    }
+    ops.push(...c.endpoints.filter(e => e.status !== 'ready').flatMap(planEndpointRemove))
+    containers.push({ ...c, endpoints: c.endpoints.filter(e => e.status === 'ready') })
+  }
+  ops.push(...s.networks.filter(n => n.status !== 'ready').flatMap(planNetworkRemove))
+  return { ops, state: { ...s, networks: s.networks.filter(n => n.status === 'ready'), containers } }
+}
+
+/**
+ * Puts the configured default network into the state. A changed bridge or
+ * subnet makes it a new network (new id), so the old bridge becomes garbage;
+ * while containers use it, it is kept as it is (`kept`).
+ */
+export const planDefaultNetwork = (s: State, wanted: Network): { state: State; kept: boolean } => {
+  const existing = s.networks.find(n => n.isDefault)
+  const others = s.networks.filter(n => !n.isDefault)
+  if (!existing) return { state: { ...s, networks: [wanted, ...others] }, kept: false }
+  const same = existing.subnet === wanted.subnet && existing.gateway === wanted.gateway && existing.bridge === wanted.bridge
+  if (same) return { state: s, kept: false }
+  const inUse = s.containers.some(c => c.endpoints.some(e => e.networkId === existing.id))
+  if (inUse) return { state: s, kept: true }
+  return { state: { ...s, networks: [wanted, ...others] }, kept: false }
+}
 
 /** Kernel objects berth owns that the state does not know: remove them. */
 export const planGarbage = (s: State, o: Observed): Op[] => {
-  const wanted = new Set([
-    ...s.networks.map(n => ownerAlias(n.id)),
-    ...s.containers.map(c => ownerAlias(c.id)),
-    ...s.containers.flatMap(c => c.endpoints.map(e => ownerAlias(e.id))),
+  // Each owner alias with the name its object must have: a berth link under
+  // another name (e.g. after `--bridge` changed) is garbage too.
+  const wanted = new Map<string, string>([
+    ...s.networks.map(n => [ownerAlias(n.id), n.bridge] as const),
+    ...s.containers.map(c => [ownerAlias(c.id), c.netns] as const),
+    ...s.containers.flatMap(c => c.endpoints.map(e => [ownerAlias(e.id), e.hostIfname] as const)),
   ])
-  const stale = (alias: string | undefined) => isOurs(alias) && !wanted.has(alias ?? '')
-  const links: Op[] = [...o.hostLinks].filter(([, a]) => stale(a)).map(([name]) => ({ kind: 'link.delete', name }))
+  const stale = (name: string, alias: string | undefined) =>
+    (alias?.startsWith(OWNER_ALIAS_PREFIX) ?? false) && wanted.get(alias ?? '') !== name
+  const links: Op[] = [...o.hostLinks]
+    .filter(([name, alias]) => stale(name, alias))
+    .map(([name, alias]) => ({ kind: 'link.delete', name, alias }))
   const netns: Op[] = [...o.netns]
-    .filter(([, a]) => stale(a))
+    .filter(([name, alias]) => stale(name, alias))
     .flatMap(([netns]): Op[] => [
       { kind: 'files.remove', netns },
       { kind: 'netns.delete', netns },
@@ -50,8 +89,11 @@ export const planNetworkRepair = (n: Network, o: Observed): Op[] =>
     : planNetworkCreate(n)
 
 /**
- * Re-creates a container's sandbox when its netns is gone, or the endpoints
- * whose host veth is gone.
+ * Re-asserts a container's sandbox: the netns when it is gone (or is not
+ * this container's), a veth pair when its host end is gone, and otherwise
+ * the idempotent rest — addresses, links up, the default route, the /etc
+ * files — which a crash in the middle of connect/disconnect may have left
+ * undone.
  */
 export const planContainerRepair = (
   c: Container,
@@ -62,13 +104,15 @@ export const planContainerRepair = (
   // A netns of that name that is not this container's (no or another owner
   // alias) does not count: garbage removal takes a stale berth one away.
   const netnsMissing = o.netns.get(c.netns) !== ownerAlias(c.id)
-  const ops: Op[] = netnsMissing ? planSandboxCreate(c, files) : []
+  const ops: Op[] = netnsMissing ? planSandboxCreate(c, files) : [{ kind: 'files.write', netns: c.netns, files }]
   c.endpoints.forEach((ep, i) => {
     const n = networks.get(ep.networkId)
-    if (!n || (!netnsMissing && o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id))) return
+    if (!n) return
+    const plan = planEndpointCreate(n, c, ep, i === 0)
+    if (netnsMissing) ops.push(...plan)
+    else if (o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...plan.filter(op => op.kind !== 'link.veth'))
     // The peer may survive in the netns when only the host end vanished.
-    if (!netnsMissing) ops.push({ kind: 'link.delete', netns: c.netns, name: ep.ifname })
-    ops.push(...planEndpointCreate(n, c, ep, i === 0))
+    else ops.push({ kind: 'link.delete', netns: c.netns, name: ep.ifname }, ...plan)
   })
   return ops
 }

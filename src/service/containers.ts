@@ -2,6 +2,7 @@
  * Sandbox (container) operations: create, start, remove, and the reads.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { conflict, invalid } from '../errors.js'
 import { planEndpointCreate } from '../drivers/bridge/plan-endpoint.js'
 import { netnsName, shortId } from '../model/names.js'
@@ -11,10 +12,10 @@ import { planSandboxCreate, planSandboxRemove } from '../plan/sandbox.js'
 import type { ServiceContext } from './context.js'
 import { buildEndpoint, etcFilesOf } from './endpoints.js'
 import { findContainer } from './lookup.js'
-import { newId } from './networks.js'
+import { newId } from '../model/ids.js'
 import type { ProcessSupervisor } from './processes.js'
 import { createRecorded, removeRecorded } from './recorded.js'
-import { dropContainer, patchContainer, putContainer } from './state-ops.js'
+import { dropContainer, patchContainer, putContainer, withEndpointStatus } from './state-ops.js'
 
 const WAIT_POLL_MS = 50
 
@@ -39,7 +40,9 @@ export class ContainerService {
 
   /** Creates the sandbox: netns, `lo`, `eth0` on the network, /etc files. */
   async create(req: ContainerCreateRequest): Promise<Container> {
-    return this.ctx.locks.with([`name:${req.name}`], async () => {
+    const id = newId()
+    // The id's lock too: connect/disconnect/rm of this container wait for the create.
+    return this.ctx.locks.with([`name:${req.name}`, `ctr:${id}`], async () => {
       const s = this.ctx.store.state
       const clash = s.containers.find(c => c.name === req.name)
       if (clash) {
@@ -49,11 +52,13 @@ export class ContainerService {
         )
       }
       const netns = netnsName(this.ctx.cfg.netnsPrefix, req.name)
-      if (this.ctx.kernel.netns.exists(netns)) {
-        throw conflict('E_NETNS_EXISTS', `network namespace ${netns} already exists (not made by this berth); remove it or choose another name`)
+      if (this.ctx.kernel.netns.exists(netns) || fs.existsSync(path.join(this.ctx.cfg.etcNetnsDir, netns))) {
+        throw conflict(
+          'E_NETNS_EXISTS',
+          `network namespace ${netns} (or /etc/netns/${netns}) already exists and is not this berth's; remove it or choose another name`,
+        )
       }
       const { net, ep } = buildEndpoint(s, req.attach, 0)
-      const id = newId()
       const c: Container = {
         id,
         name: req.name,
@@ -69,7 +74,7 @@ export class ContainerService {
       await createRecorded(this.ctx, {
         record: putContainer(c),
         plan: () => [...planSandboxCreate(c, etcFilesOf(this.ctx, c)), ...planEndpointCreate(net, c, ep, true)],
-        commit: putContainer({ ...c, status: 'ready', endpoints: [{ ...ep, status: 'ready' }] }),
+        commit: patchContainer(id, x => withEndpointStatus({ ...x, status: 'ready' }, ep.id, 'ready')),
         abandon: dropContainer(id),
       })
       this.ctx.log.info({ container: id, name: c.name, netns, ip: ep.ip }, 'container created')
@@ -107,24 +112,26 @@ export class ContainerService {
     this.ctx.log.info({ container: id, exitCode }, 'container exited')
   }
 
-  /** Removes the container and everything it owns; `force` kills it first. */
+  /**
+   * Removes the container and everything it owns; `force` kills it first.
+   * A removal that failed half-way is finished by running it again.
+   */
   async remove(ref: string, force: boolean): Promise<void> {
-    const c0 = this.inspect(ref)
+    const find = (r: string) => findContainer(this.ctx.store.state, r, { removing: true })
+    const c0 = find(ref)
     await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
-      const c = this.inspect(c0.id)
-      if (c.status === 'creating') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is still being created`)
-      const { pid, pidStart } = c.process
-      if (c.process.status === 'running' && pid !== undefined && pidStart !== undefined) {
-        if (!force) {
-          throw conflict(
-            'E_CONTAINER_RUNNING',
-            `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
-          )
-        }
-        await this.processes.kill(c.id, { pid, pidStart })
+      const c = find(c0.id)
+      if (c.process.status === 'running' && !force) {
+        throw conflict(
+          'E_CONTAINER_RUNNING',
+          `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
+        )
       }
+      // Every process in the netns goes: the supervised one, exec sessions,
+      // and anything a crash left untracked (each would keep the netns alive).
+      await this.processes.killAll(c.id, this.ctx.kernel.netns.path(c.netns))
       await removeRecorded(this.ctx, {
-        mark: putContainer({ ...this.inspect(c.id), status: 'removing' }),
+        mark: patchContainer(c.id, x => ({ ...x, status: 'removing' })),
         plan: () => planSandboxRemove(c),
         drop: dropContainer(c.id),
       })
@@ -133,14 +140,15 @@ export class ContainerService {
     })
   }
 
-  /** Waits until the container's process is not running; its exit code. */
-  async wait(ref: string): Promise<number> {
+  /** Waits until the container's process is not running (or `signal` aborts); its exit code. */
+  async wait(ref: string, signal?: AbortSignal): Promise<number> {
     const id = this.inspect(ref).id
-    for (;;) {
+    while (!signal?.aborted) {
       const c = this.ctx.store.state.containers.find(x => x.id === id)
       if (!c || c.process.status !== 'running') return c?.process.exitCode ?? 0
       await new Promise(r => setTimeout(r, WAIT_POLL_MS))
     }
+    return -1
   }
 
   /** The container's output so far. */

@@ -10,8 +10,10 @@ import type { OpApplier } from '../plan/tx.js'
 import type { StateStore } from '../state/store.js'
 import type { KeyedLock } from './locks.js'
 
-/** The kernel as the services see it: apply ops, observe a few things. */
-export interface Kernel extends OpApplier {
+/** The kernel as the services see it: sessions that apply ops, and a few reads. */
+export interface Kernel {
+  /** A fresh applier for one plan (its sockets are its own). */
+  session(): OpApplier
   hostLinks(): Promise<LinkInfo[]>
   hostRoutes(): Promise<RouteInfo[]>
   /** The ifalias of `lo` in a netns (berth's ownership mark). */

@@ -16,7 +16,7 @@ import type { ServiceContext } from './context.js'
 import { findContainer, findNetwork } from './lookup.js'
 import { createRecorded, removeRecorded } from './recorded.js'
 import { endpointsOn, patchContainer, withEndpointStatus } from './state-ops.js'
-import { newId } from './networks.js'
+import { newId } from '../model/ids.js'
 
 const addressingOf = (n: Network): Addressing => ({
   subnet: subnetOf(n),
@@ -81,7 +81,7 @@ export class EndpointService {
       const { net, ep } = buildEndpoint(s, attach, c.nextIfIndex)
       const next: Container = { ...c, endpoints: [...c.endpoints, ep], nextIfIndex: c.nextIfIndex + 1 }
       await createRecorded(this.ctx, {
-        record: patchContainer(c.id, () => next),
+        record: patchContainer(c.id, x => ({ ...x, endpoints: [...x.endpoints, ep], nextIfIndex: x.nextIfIndex + 1 })),
         plan: () => [
           ...planEndpointCreate(net, next, ep, routeCarrier(c) === undefined),
           this.#filesOp(c, next),
@@ -100,6 +100,7 @@ export class EndpointService {
       const s = this.ctx.store.state
       const c = findContainer(s, c0.id)
       const net = findNetwork(s, networkRef)
+      if (c.status !== 'ready') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is being ${c.status === 'creating' ? 'created' : 'removed'}`)
       const ep = c.endpoints.find(e => e.networkId === net.id)
       if (!ep) throw conflict('E_NOT_CONNECTED', `container ${c.name} is not connected to network ${net.name}`)
       const next = withEndpointStatus(c, ep.id, 'removing')
@@ -109,7 +110,7 @@ export class EndpointService {
           ? [routeOp(this.ctx.store.state, next, carrier)]
           : []
       await removeRecorded(this.ctx, {
-        mark: patchContainer(c.id, () => next),
+        mark: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'removing')),
         plan: () => [...planEndpointRemove(ep), ...moveRoute, this.#filesOp(c, next)],
         drop: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
       })

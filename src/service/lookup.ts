@@ -14,13 +14,17 @@ const resolve = <T extends { id: string; name: string }>(items: readonly T[], re
   throw notFound(`E_${what.toUpperCase()}_NOT_FOUND`, `${what} ${ref} not found`)
 }
 
-/** The network a user means; NotFound otherwise. Networks being removed are gone. */
-export const findNetwork = (s: State, ref: string): Network =>
-  resolve(s.networks.filter(n => n.status !== 'removing'), ref, 'network')
+/**
+ * The network a user means; NotFound otherwise. Networks being removed are
+ * gone for everyone but a retried removal (`removing: true`), which finishes
+ * a teardown that failed earlier.
+ */
+export const findNetwork = (s: State, ref: string, opts: { removing?: boolean } = {}): Network =>
+  resolve(s.networks.filter(n => opts.removing || n.status !== 'removing'), ref, 'network')
 
-/** The container a user means; NotFound otherwise. */
-export const findContainer = (s: State, ref: string): Container =>
-  resolve(s.containers.filter(c => c.status !== 'removing'), ref, 'container')
+/** The container a user means; NotFound otherwise (see {@link findNetwork}). */
+export const findContainer = (s: State, ref: string, opts: { removing?: boolean } = {}): Container =>
+  resolve(s.containers.filter(c => opts.removing || c.status !== 'removing'), ref, 'container')
 
 /** Networks by id. */
 export const networkMap = (s: State): Map<string, Network> => new Map(s.networks.map(n => [n.id, n]))

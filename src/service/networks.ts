@@ -1,10 +1,10 @@
 /**
  * Network operations: parse → validate all → plan → apply → persist.
  */
-import { randomBytes } from 'node:crypto'
 import { conflict, forbidden } from '../errors.js'
 import { planNetworkCreate, planNetworkRemove, subnetOf } from '../drivers/bridge/plan-network.js'
 import { planFirewall } from '../firewall/plan.js'
+import { newId } from '../model/ids.js'
 import { pickSubnet } from '../model/ipam.js'
 import { type Cidr, formatCidr, formatIpv4, overlaps } from '../model/ipv4.js'
 import { OWNER_ALIAS_PREFIX, bridgeName } from '../model/names.js'
@@ -18,10 +18,12 @@ import { dropNetwork, endpointsOn, putNetwork } from './state-ops.js'
 
 /** Names Docker reserves for its predefined networks. */
 const PREDEFINED = ['bridge', 'host', 'none']
+/**
+ * Network create/remove/prune take one lock: they share the firewall table
+ * (each renders it whole) and the pool cursor.
+ */
 const NETWORKS_LOCK = 'networks'
 
-/** A new random 64-hex object id. */
-export const newId = (): string => randomBytes(32).toString('hex')
 
 /** Network create/inspect/remove/prune. */
 export class NetworkService {
@@ -123,7 +125,7 @@ export class NetworkService {
   async remove(ref: string): Promise<void> {
     return this.ctx.locks.with([NETWORKS_LOCK], async () => {
       const s = this.ctx.store.state
-      const net = findNetwork(s, ref)
+      const net = findNetwork(s, ref, { removing: true })
       if (net.isDefault) throw forbidden('E_PREDEFINED', `${net.name} is a pre-defined network and cannot be removed`)
       const eps = endpointsOn(s, net.id)
       if (eps.length > 0) {
@@ -148,10 +150,18 @@ export class NetworkService {
   /** Removes every user network without endpoints; returns their names. */
   async prune(): Promise<string[]> {
     return this.ctx.locks.with([NETWORKS_LOCK], async () => {
-      const s = this.ctx.store.state
-      const unused = this.list().filter(n => !n.isDefault && endpointsOn(s, n.id).length === 0)
-      for (const net of unused) await this.#removeUnchecked(net)
-      return unused.map(n => n.name)
+      const removed: string[] = []
+      for (const candidate of this.list().filter(n => !n.isDefault)) {
+        // Re-checked right before each removal: containers join networks
+        // without this lock, and the check and the `removing` mark happen in
+        // the same synchronous step.
+        const s = this.ctx.store.state
+        const net = s.networks.find(n => n.id === candidate.id && n.status === 'ready')
+        if (!net || endpointsOn(s, net.id).length > 0) continue
+        await this.#removeUnchecked(net)
+        removed.push(net.name)
+      }
+      return removed
     })
   }
 }

@@ -38,6 +38,27 @@ export const readPidStart = (pid: number): number | undefined => {
 
 const alive = (h: ProcessHandle): boolean => readPidStart(h.pid) === h.pidStart
 
+/** Pids of live processes in the netns bound at `nsPath` (none if it is gone). */
+export const pidsInNetns = (nsPath: string): number[] => {
+  let target: string
+  try {
+    target = `net:[${fs.statSync(nsPath).ino}]`
+  } catch {
+    return []
+  }
+  return fs
+    .readdirSync('/proc')
+    .filter(d => /^\d+$/.test(d))
+    .map(Number)
+    .filter(pid => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/ns/net`) === target && readPidStart(pid) !== undefined
+      } catch {
+        return false
+      }
+    })
+}
+
 /** Starts, watches and kills container processes. */
 export class ProcessSupervisor {
   #children = new Map<string, ChildProcess>()
@@ -121,20 +142,29 @@ export class ProcessSupervisor {
     }
   }
 
-  /** Kills the process group with SIGKILL and waits until it is gone. */
-  async kill(id: string, h: ProcessHandle): Promise<void> {
+  /**
+   * Kills (SIGKILL) every process whose network namespace is the one at
+   * `nsPath` — the supervised command, exec sessions, their children, even
+   * ones that left its process group — and waits until they are gone.
+   */
+  async killAll(id: string, nsPath: string): Promise<void> {
+    this.#adopted.delete(id)
     const child = this.#children.get(id)
     const exited = child ? new Promise(resolve => child.once('exit', resolve)) : undefined
-    this.#adopted.delete(id)
-    if (!alive(h)) return
-    try {
-      process.kill(-h.pid, 'SIGKILL')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e
+    let pids = pidsInNetns(nsPath)
+    for (let i = 0; pids.length > 0 && i < 100; i++) {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e
+        }
+      }
+      await new Promise(r => setTimeout(r, 20))
+      pids = pidsInNetns(nsPath)
     }
-    if (exited) await exited
-    for (let i = 0; i < 100 && alive(h); i++) await new Promise(r => setTimeout(r, 20))
-    this.log.debug({ container: id, pid: h.pid }, 'process killed')
+    if (exited && pids.length === 0) await exited
+    this.log.debug({ container: id }, 'processes killed')
   }
 
   /** Stops watching (daemon shutdown); processes keep running. */

@@ -10,31 +10,34 @@
  *  5. re-apply the whole firewall table;
  *  6. re-adopt container processes that still run.
  */
-import { planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
-import { planNetworkRemove } from '../drivers/bridge/plan-network.js'
-import { firewallNetworks } from '../firewall/plan.js'
-import { renderRuleset } from '../firewall/render.js'
+import { renderFor } from '../firewall/plan.js'
 import { formatCidr, formatIpv4, parseCidrText } from '../model/ipv4.js'
 import { OPT_BRIDGE_NAME } from '../model/parse-network.js'
-import type { Container, Network, State } from '../model/types.js'
-import { type Observed, planContainerRepair, planGarbage, planNetworkRepair } from '../plan/repair.js'
-import { planSandboxRemove } from '../plan/sandbox.js'
-import { type Op, describeOp } from '../plan/ops.js'
+import type { Network } from '../model/types.js'
+import {
+  type Observed,
+  planContainerRepair,
+  planDefaultNetwork,
+  planGarbage,
+  planNetworkRepair,
+  planUnfinished,
+} from '../plan/repair.js'
+import { describeOp } from '../plan/ops.js'
 import { applyPlan, applyTeardown } from '../plan/tx.js'
 import type { ServiceContext } from './context.js'
 import { etcFilesOf } from './endpoints.js'
 import { networkMap } from './lookup.js'
-import { newId } from './networks.js'
+import { newId } from '../model/ids.js'
 
-/** The predefined `bridge` network as the configuration describes it. */
-export const defaultNetwork = (ctx: ServiceContext, existing?: Network): Network => {
+/** The predefined `bridge` network as the configuration describes it (a new id). */
+export const defaultNetwork = (ctx: ServiceContext): Network => {
   const bip = parseCidrText(ctx.cfg.bip)
   if (!bip) throw new TypeError(`bad bip ${ctx.cfg.bip}`)
   return {
-    id: existing?.id ?? newId(),
+    id: newId(),
     name: 'bridge',
     driver: 'bridge',
-    created: existing?.created ?? new Date().toISOString(),
+    created: new Date().toISOString(),
     subnet: formatCidr(bip.cidr),
     gateway: formatIpv4(bip.host),
     userSubnet: false,
@@ -49,38 +52,6 @@ export const defaultNetwork = (ctx: ServiceContext, existing?: Network): Network
     labels: {},
     status: 'ready',
   }
-}
-
-/** Step 1: what a crash left half-done, as teardown ops and a cleaned state. */
-const planUnfinished = (s: State): { ops: Op[]; state: State } => {
-  const ops: Op[] = []
-  const containers: Container[] = []
-  for (const c of s.containers) {
-    if (c.status !== 'ready') {
-      ops.push(...planSandboxRemove(c))
-      continue
-    }
-    const stale = c.endpoints.filter(e => e.status !== 'ready')
-    ops.push(...stale.flatMap(planEndpointRemove))
-    containers.push({ ...c, endpoints: c.endpoints.filter(e => e.status === 'ready') })
-  }
-  const networks = s.networks.filter(n => n.status === 'ready')
-  ops.push(...s.networks.filter(n => n.status !== 'ready').flatMap(planNetworkRemove))
-  return { ops, state: { ...s, networks, containers } }
-}
-
-/** Step 2: the default network, following configuration changes when unused. */
-const withDefaultNetwork = (ctx: ServiceContext, s: State): State => {
-  const existing = s.networks.find(n => n.isDefault)
-  const wanted = defaultNetwork(ctx, existing)
-  const inUse = existing && s.containers.some(c => c.endpoints.some(e => e.networkId === existing.id))
-  if (existing && (inUse || JSON.stringify(existing) === JSON.stringify(wanted))) {
-    if (inUse && (existing.subnet !== wanted.subnet || existing.bridge !== wanted.bridge)) {
-      ctx.log.warn({ bridge: wanted.bridge, bip: ctx.cfg.bip }, 'default network has containers: keeping its old bridge/bip until they are removed')
-    }
-    return s
-  }
-  return { ...s, networks: [wanted, ...s.networks.filter(n => !n.isDefault)] }
 }
 
 /** What berth owns in the kernel right now. */
@@ -99,27 +70,29 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
   const unfinished = planUnfinished(ctx.store.state)
   if (unfinished.ops.length > 0) {
     repaired.push(`finished ${unfinished.ops.length} interrupted step(s)`)
-    await applyTeardown(ctx.kernel, unfinished.ops).catch(e => ctx.log.warn({ err: e }, 'cleanup of interrupted operations'))
+    await applyTeardown(ctx.kernel.session(), unfinished.ops).catch(e => ctx.log.warn({ err: e }, 'cleanup of interrupted operations'))
   }
-  const state = await ctx.store.update(s => withDefaultNetwork(ctx, { ...s, ...unfinished.state }))
+  const { state: withDefault, kept } = planDefaultNetwork(unfinished.state, defaultNetwork(ctx))
+  if (kept) ctx.log.warn({ bridge: ctx.cfg.bridge, bip: ctx.cfg.bip }, 'the default network has containers: it keeps its old bridge and address until they are removed')
+  const state = await ctx.store.update(() => withDefault)
   const observed = await observe(ctx)
   const garbage = planGarbage(state, observed)
   if (garbage.length > 0) {
     repaired.push(...garbage.map(op => `removed leftover: ${describeOp(op)}`))
-    await applyTeardown(ctx.kernel, garbage).catch(e => ctx.log.warn({ err: e }, 'garbage removal'))
+    await applyTeardown(ctx.kernel.session(), garbage).catch(e => ctx.log.warn({ err: e }, 'garbage removal'))
   }
   const networks = networkMap(state)
   for (const n of state.networks) {
     const ops = planNetworkRepair(n, observed)
     if (ops[0]?.kind === 'link.bridge') repaired.push(`re-created bridge ${n.bridge} of network ${n.name}`)
-    await applyPlan(ctx.kernel, ops).catch(e => ctx.log.error({ err: e, network: n.id }, 'could not repair network'))
+    await applyPlan(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, network: n.id }, 'could not repair network'))
   }
   for (const c of state.containers) {
     const ops = planContainerRepair(c, networks, etcFilesOf(ctx, c), observed)
     if (ops.length === 0) continue
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
-    await applyPlan(ctx.kernel, ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
+    await applyPlan(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
-  await applyPlan(ctx.kernel, [{ kind: 'nft.apply', commands: renderRuleset(firewallNetworks(state)), undo: [] }])
+  await applyPlan(ctx.kernel.session(), [{ kind: 'nft.apply', commands: renderFor(state), undo: [] }])
   return repaired
 }

@@ -22,7 +22,7 @@ export const createRecorded = async (
   const before = ctx.store.state
   const after = await ctx.store.update(steps.record)
   try {
-    await applyPlan(ctx.kernel, steps.plan(before, after))
+    await applyPlan(ctx.kernel.session(), steps.plan(before, after))
   } catch (e) {
     await ctx.store.update(steps.abandon)
     throw e
@@ -37,6 +37,6 @@ export const removeRecorded = async (
 ): Promise<void> => {
   const before = ctx.store.state
   const after = await ctx.store.update(steps.mark)
-  await applyTeardown(ctx.kernel, steps.plan(before, after))
+  await applyTeardown(ctx.kernel.session(), steps.plan(before, after))
   await ctx.store.update(steps.drop)
 }

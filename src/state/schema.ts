@@ -68,6 +68,7 @@ const StateJSON = z.object({
   networks: z.array(NetworkJSON),
   containers: z.array(ContainerJSON),
   poolCursor: z.number().int(),
+  forwardingByBerth: z.boolean().optional(),
 })
 
 /** Migrations from version N to N+1, keyed by N. */

@@ -61,11 +61,21 @@ export class StateStore {
    * queued so the file always ends up holding the latest state.
    */
   async update(update: (s: State) => State): Promise<State> {
-    const next = update(this.#state)
+    const previous = this.#state
+    const next = update(previous)
+    // Swapped synchronously: a check and the record it guards happen in one
+    // step, which is what keeps concurrent requests from taking the same
+    // name, address or subnet.
     this.#state = next
     const write = this.#writing.then(() => writeFileAtomic(this.file, serializeState(next)))
     this.#writing = write.catch(() => undefined)
-    await write
+    try {
+      await write
+    } catch (e) {
+      // Not persisted: forget it too, unless a later update already built on it.
+      if (this.#state === next) this.#state = previous
+      throw e
+    }
     return next
   }
 }

@@ -83,6 +83,17 @@ export class World {
   #daemonLog = path.join(this.dir, 'berthd.log')
 
   constructor() {
+    try {
+      this.#build()
+    } catch (e) {
+      sh(['ip', 'netns', 'del', this.host])
+      sh(['ip', 'netns', 'del', this.outside])
+      fs.rmSync(this.dir, { recursive: true, force: true })
+      throw e
+    }
+  }
+
+  #build(): void {
     const ip = (...a: string[]) => must(sh(['ip', ...a]), `ip ${a.join(' ')}`)
     ip('netns', 'add', this.host)
     ip('netns', 'add', this.outside)

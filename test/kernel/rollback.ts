@@ -26,7 +26,8 @@ const hostNs = `btr${id}h`
 const etcDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-rollback-'))
 native.createNetns('/run/netns', hostNs)
 const hostRtnl = new Rtnl(native.withNetns(`/run/netns/${hostNs}`, () => createRtNetlink()))
-const kernel = new LinuxKernel(hostRtnl, native, { netnsDir: '/run/netns', etcNetnsDir: etcDir })
+const linux = new LinuxKernel(hostRtnl, native, { netnsDir: '/run/netns', etcNetnsDir: etcDir })
+const kernel = linux.session()
 t.teardown(() => {
   hostRtnl.close()
   for (const n of sh(['ip', 'netns', 'list']).stdout.split('\n').map(l => l.split(' ')[0] ?? '')) {

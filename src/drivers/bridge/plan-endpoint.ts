@@ -42,4 +42,6 @@ export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defau
 }
 
 /** Detaches an endpoint: deleting the host end removes the pair. */
-export const planEndpointRemove = (ep: Endpoint): Op[] => [{ kind: 'link.delete', name: ep.hostIfname }]
+export const planEndpointRemove = (ep: Endpoint): Op[] => [
+  { kind: 'link.delete', name: ep.hostIfname, alias: ownerAlias(ep.id) },
+]

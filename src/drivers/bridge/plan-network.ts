@@ -29,4 +29,4 @@ export const planNetworkCreate = (n: Network): Op[] => {
 }
 
 /** Removes the bridge (its address goes with it). */
-export const planNetworkRemove = (n: Network): Op[] => [{ kind: 'link.delete', name: n.bridge }]
+export const planNetworkRemove = (n: Network): Op[] => [{ kind: 'link.delete', name: n.bridge, alias: ownerAlias(n.id) }]
