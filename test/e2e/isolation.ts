@@ -18,6 +18,12 @@ t.test('networks are isolated from each other', async t => {
   await new Promise(r => setTimeout(r, 300))
 
   const tcp = async (from: string, ip: string) => (await w.in(w.ns(from), ['socat', '-T2', '-', `TCP:${ip}:9000,connect-timeout=2`])).stdout.trim() === 'hi'
+  // Positive controls first: every listener is up and reachable where allowed.
+  for (const ip of ['10.10.0.2', '10.20.0.2', '172.17.0.2']) {
+    t.equal((await w.in(w.host, ['socat', '-T2', '-', `TCP:${ip}:9000`])).stdout.trim(), 'hi', `the host reaches ${ip}:9000`)
+  }
+  await w.ok(['run', '-d', '--name', 'b2', '--network', 'netb', '--', 'sleep', '300'])
+  t.ok(await tcp('b2', '10.20.0.2'), 'netb → netb TCP works')
   t.notOk(await w.ping(w.ns('a1'), '10.20.0.2'), 'neta → netb ICMP dropped')
   t.notOk(await w.ping(w.ns('b1'), '10.10.0.2'), 'netb → neta ICMP dropped')
   t.notOk(await tcp('a1', '10.20.0.2'), 'neta → netb TCP dropped')

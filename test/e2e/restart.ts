@@ -2,7 +2,7 @@
 // start, berth-owned leftovers the state does not know are removed (and
 // nothing that is not berth's), and missing pieces are re-created.
 import t from 'tap'
-import { OUTSIDE_IP, cannotRun, sh, world } from '../helpers/world.js'
+import { OUTSIDE_IP, cannotRun, run, sh, world } from '../helpers/world.js'
 
 const skip = cannotRun()
 if (skip) t.plan(0, skip)
@@ -49,4 +49,35 @@ t.test('restart keeps everything and repairs what is missing', async t => {
   t.notOk(links.includes('br-ghost'), 'a berth-owned bridge unknown to the state is removed')
   t.ok(links.includes('br-foreign'), 'a foreign br-* bridge is left alone')
   t.match(w.daemonLog(), /removed leftover/, 'the repairs are logged')
+})
+
+t.test('a changed --bip/--bridge moves the default network when it is unused', async t => {
+  const w = await world(t)
+  await w.ok(['run', '-d', '--name', 'old', '--', 'sleep', '300'])
+  await w.stop()
+  await w.start(['--bip', '10.201.0.1/24'])
+  t.match(w.daemonLog(), /keeps its old bridge and address/, 'in use: kept, with a warning')
+  t.ok(await w.ping(w.ns('old'), '172.17.0.1'), 'the old address still works for its container')
+  await w.ok(['rm', '-f', 'old'])
+  await w.stop()
+  await w.start(['--bip', '10.201.0.1/24', '--bridge', 'berth9'])
+  const addrs = w.ipJson<{ ifname: string; addr_info: { local: string; prefixlen: number }[] }[]>(w.host, ['-4', 'addr'])
+  t.same(
+    addrs.filter(a => a.ifname.startsWith('berth')).map(a => [a.ifname, a.addr_info.map(i => `${i.local}/${i.prefixlen}`)]),
+    [['berth9', ['10.201.0.1/24']]],
+    'only the new bridge with the new address',
+  )
+  await w.ok(['run', '-d', '--name', 'new', '--', 'sleep', '300'])
+  const ip = JSON.parse(await w.ok(['inspect', 'new']))[0].NetworkSettings.IPAddress
+  t.equal(ip, '10.201.0.2')
+  t.ok(await w.ping(w.ns('new'), '10.201.0.1'), 'the new default network works')
+})
+
+t.test('a second daemon with the same netns prefix is refused', async t => {
+  const a = await world(t)
+  const b = await world(t, { start: false })
+  const r = await run(['nsenter', `--net=/run/netns/${b.host}`, ...b.daemonArgv(['--netns-prefix', a.prefix])])
+  t.equal(r.code, 1)
+  t.match(r.stderr, new RegExp(`another berthd \\(pid \\d+\\) is running with netns prefix ${a.prefix}`))
+  t.equal((await a.cli(['network', 'ls'])).code, 0, 'the first daemon is untouched')
 })
