@@ -31,6 +31,8 @@ const tolerate = async (work: () => Promise<void>, ...errnos: string[]): Promise
 /** Applies ops for one plan. */
 export class KernelSession implements OpApplier {
   #inner = new Map<string, Rtnl>()
+  /** Link indexes looked up in this session, by `netns/name` (one netlink round trip saved per reuse). */
+  #indexes = new Map<string, number>()
 
   constructor(
     private readonly host: Rtnl,
@@ -50,8 +52,13 @@ export class KernelSession implements OpApplier {
   }
 
   async #index(netns: string | undefined, dev: string): Promise<number> {
+    const key = `${netns ?? ''}/${dev}`
+    // `lo` is always the first device of a netns (index 1).
+    const known = this.#indexes.get(key) ?? (netns !== undefined && dev === 'lo' ? 1 : undefined)
+    if (known !== undefined) return known
     const index = await this.#rtnl(netns).linkIndex(dev)
     if (index === undefined) throw Object.assign(new Error(`no device ${dev}: ENODEV`), { code: 'ENODEV' })
+    this.#indexes.set(key, index)
     return index
   }
 
@@ -81,6 +88,7 @@ export class KernelSession implements OpApplier {
       case 'link.delete': {
         if (op.netns && !this.netns.exists(op.netns)) return
         const rtnl = this.#rtnl(op.netns)
+        this.#indexes.delete(`${op.netns ?? ''}/${op.name}`)
         if (op.alias !== undefined && (await rtnl.linkAlias(op.name)) !== op.alias) return // gone, or not ours
         return rtnl.deleteLink(op.name)
       }
@@ -150,6 +158,7 @@ export class KernelSession implements OpApplier {
   #close(netns: string): void {
     this.#inner.get(netns)?.close()
     this.#inner.delete(netns)
+    for (const key of [...this.#indexes.keys()]) if (key.startsWith(`${netns}/`)) this.#indexes.delete(key)
   }
 
   /** Closes this session's sockets into container netns. */

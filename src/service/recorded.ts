@@ -6,6 +6,12 @@
  *    `ready`; on failure the plan rolls back and the record is dropped;
  *  - remove: mark `removing` → tear down best-effort → drop the record; on
  *    failure the mark stays, so a retry or the next start finishes the job.
+ *
+ * The `creating`/`removing` marks are written without fsync: if a crash
+ * loses one, the next start still finds every kernel object of the
+ * operation by its owner alias — as garbage (a create not in the state) or
+ * as something to re-create (a removal of an object still recorded ready).
+ * Only the outcome (`ready`, or the record gone) is made durable.
  */
 import type { State } from '../model/types.js'
 import type { Op } from '../plan/ops.js'
@@ -20,11 +26,11 @@ export const createRecorded = async (
   steps: { record: Update; plan: (before: State, after: State) => Op[]; commit: Update; abandon: Update },
 ): Promise<void> => {
   const before = ctx.store.state
-  const after = await ctx.store.update(steps.record)
+  const after = await ctx.store.update(steps.record, { durable: false })
   try {
     await applyPlan(ctx.kernel.session(), steps.plan(before, after))
   } catch (e) {
-    await ctx.store.update(steps.abandon)
+    await ctx.store.update(steps.abandon, { durable: false })
     throw e
   }
   await ctx.store.update(steps.commit)
@@ -36,7 +42,7 @@ export const removeRecorded = async (
   steps: { mark: Update; plan: (before: State, after: State) => Op[]; drop: Update },
 ): Promise<void> => {
   const before = ctx.store.state
-  const after = await ctx.store.update(steps.mark)
+  const after = await ctx.store.update(steps.mark, { durable: false })
   await applyTeardown(ctx.kernel.session(), steps.plan(before, after))
   await ctx.store.update(steps.drop)
 }

@@ -11,17 +11,22 @@ import path from 'node:path'
 import type { State } from '../model/types.js'
 import { emptyState, parseState, serializeState } from './schema.js'
 
-/** Writes a file atomically: tmp + fsync + rename + fsync(dir). */
-export const writeFileAtomic = async (file: string, data: string, mode = 0o600): Promise<void> => {
+/**
+ * Writes a file atomically (tmp + rename): a crash leaves the old or the new
+ * content. With `durable`, it is also on disk when this resolves (fsync of
+ * the file and of its directory).
+ */
+export const writeFileAtomic = async (file: string, data: string, durable = true, mode = 0o600): Promise<void> => {
   const tmp = `${file}.tmp-${process.pid}`
   const fh = await fs.open(tmp, 'w', mode)
   try {
     await fh.writeFile(data)
-    await fh.sync()
+    if (durable) await fh.sync()
   } finally {
     await fh.close()
   }
   await fs.rename(tmp, file)
+  if (!durable) return
   const dir = await fs.open(path.dirname(file), 'r')
   try {
     await dir.sync()
@@ -58,16 +63,18 @@ export class StateStore {
 
   /**
    * Replaces the state with `update(state)` and persists it. Writes are
-   * queued so the file always ends up holding the latest state.
+   * queued so the file always ends up holding the latest state. `durable:
+   * false` skips the fsyncs (the write is still atomic) for records whose
+   * loss a restart repairs anyway; see service/recorded.ts.
    */
-  async update(update: (s: State) => State): Promise<State> {
+  async update(update: (s: State) => State, opts: { durable?: boolean } = {}): Promise<State> {
     const previous = this.#state
     const next = update(previous)
     // Swapped synchronously: a check and the record it guards happen in one
     // step, which is what keeps concurrent requests from taking the same
     // name, address or subnet.
     this.#state = next
-    const write = this.#writing.then(() => writeFileAtomic(this.file, serializeState(next)))
+    const write = this.#writing.then(() => writeFileAtomic(this.file, serializeState(next), opts.durable ?? true))
     this.#writing = write.catch(() => undefined)
     try {
       await write

@@ -1,14 +1,14 @@
 // berthd killed (SIGKILL) in the middle of operations: after a restart the
 // kernel and the state agree — no leaked netns or veths, no container
 // without its sandbox — and every surviving container works.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { cannotRun, sh, world, type World } from '../helpers/world.js'
 
 const skip = cannotRun()
 if (skip) t.plan(0, skip)
 
 /** Checks that the kernel matches what berth reports; returns container count. */
-const agree = async (t: Tap.Test, w: World, when: string): Promise<number> => {
+const agree = async (t: Test, w: World, when: string): Promise<number> => {
   const ids = (await w.ok(['ps', '-a', '-q'])).split('\n').filter(Boolean)
   const containers = ids.length > 0 ? (JSON.parse(await w.ok(['inspect', ...ids])) as any[]) : []
   const netns = sh(['ip', 'netns', 'list']).stdout.split('\n').map(l => l.split(' ')[0] ?? '').filter(n => n.startsWith(w.prefix))
