@@ -41,6 +41,29 @@ tap.test('humanDuration truncates like Docker’s go-units', async t => {
   t.equal(humanDuration(800 * D), '2 years')
 })
 
+tap.test('humanDuration: go-units boundaries', async t => {
+  const cases: [number, string][] = [
+    [999, 'Less than a second'],
+    [1999, '1 second'],
+    [2 * S, '2 seconds'],
+    [119 * S, 'About a minute'], // int(d.Minutes()) == 1
+    [120 * S, '2 minutes'],
+    [89 * M + 59 * S, 'About an hour'], // hours = int(d.Hours() + 0.5): rounds
+    [90 * M, '2 hours'],
+    [47 * H + 29 * M, '47 hours'],
+    [47 * H + 30 * M, '2 days'], // rounds up to 48 hours
+    [13 * D + 23 * H, '13 days'],
+    [14 * D, '2 weeks'],
+    [59 * D + 23 * H, '8 weeks'],
+    [60 * D, '2 months'],
+    [729 * D, '24 months'],
+    [730 * D, '2 years'],
+    [365 * 5 * D + 23 * H, '5 years'], // years come from the truncated hours
+    [-5 * S, 'Less than a second'],
+  ]
+  for (const [ms, want] of cases) t.equal(humanDuration(ms), want, `${ms} ms`)
+})
+
 const NET: Network = {
   id: 'd'.repeat(64),
   name: 'bridge',

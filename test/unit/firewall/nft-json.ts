@@ -63,6 +63,9 @@ tap.test('tables, chains and sets', async t => {
   t.strictSame(addBaseChain(T, 'forward', 'filter', 'forward', 0), {
     add: { chain: { family: 'inet', table: 'berth', name: 'forward', type: 'filter', hook: 'forward', prio: 0, policy: 'accept' } },
   })
+  t.strictSame(addBaseChain(T, 'forward', 'filter', 'forward', 0, 'drop'), {
+    add: { chain: { family: 'inet', table: 'berth', name: 'forward', type: 'filter', hook: 'forward', prio: 0, policy: 'drop' } },
+  })
   t.strictSame(addSet(T, 'bridges', 'ifname', ['a', 'b'], 'c'), {
     add: { set: { family: 'inet', table: 'berth', name: 'bridges', type: 'ifname', comment: 'c', elem: ['a', 'b'] } },
   })

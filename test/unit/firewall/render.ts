@@ -1,5 +1,6 @@
 import tap from 'tap'
 import { BERTH_TABLE, type FirewallNetwork, renderRemoval, renderRuleset } from '../../../src/firewall/render.js'
+import type { TableRef } from '../../../src/firewall/nft-json.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
 
 const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', internal: false }
@@ -138,10 +139,54 @@ tap.test('rules name the network they belong to', async t => {
   t.ok(comments.some(c => c.startsWith('secret is internal')))
 })
 
+tap.test('long network names are shortened in comments (nft allows 128 bytes)', async t => {
+  const long = (n: number, internal = false): FirewallNetwork => ({ ...INTERNAL, name: 'q'.repeat(n), internal })
+  for (const net of [long(128), long(128, true)]) {
+    const comments = rulesOf(renderRuleset([net])).map(r => String(r.comment))
+    const own = comments.filter(c => c.startsWith('q'))
+    t.equal(own.length, net.internal ? 3 : 2, 'the network’s own rules')
+    for (const c of own) {
+      t.ok(c.startsWith(`${'q'.repeat(39)}…`) && !c.startsWith('q'.repeat(40)), `cut after 39 characters: ${c}`)
+    }
+    t.ok(comments.every(c => Buffer.byteLength(c) <= 128), 'every comment fits')
+  }
+  const exact = rulesOf(renderRuleset([long(40)])).map(r => String(r.comment))
+  t.ok(exact.some(c => c.startsWith(`${'q'.repeat(40)}:`)), '40 characters are kept whole')
+  t.notOk(exact.some(c => c.includes('…')))
+  const cut = rulesOf(renderRuleset([long(41)])).map(r => String(r.comment))
+  t.ok(cut.some(c => c.startsWith(`${'q'.repeat(39)}…:`)), '41 are not')
+})
+
+tap.test('dropOtherForwarding sets the forward chain policy to drop, and nothing else', async t => {
+  const chain = (cmds: NftCommand[], name: string) =>
+    cmds.map(c => (c.add as { chain?: { name: string; policy: string } } | undefined)?.chain).find(c => c?.name === name)
+  for (const nets of [[], MIX]) {
+    const plain = renderRuleset(nets)
+    const dropping = renderRuleset(nets, { dropOtherForwarding: true })
+    t.equal(chain(plain, 'forward')?.policy, 'accept')
+    t.equal(chain(dropping, 'forward')?.policy, 'drop')
+    t.equal(chain(dropping, 'postrouting')?.policy, 'accept', 'nat is not filtered')
+    t.strictSame(renderRuleset(nets, { dropOtherForwarding: false }), plain)
+    t.strictSame(renderRuleset(nets, {}), plain)
+    const differs = dropping.map((c, i) => JSON.stringify(c) !== JSON.stringify(plain[i]))
+    t.strictSame(
+      differs.flatMap((d, i) => (d ? [i] : [])),
+      [4],
+      'only the forward chain command differs',
+    )
+  }
+})
+
 tap.test('another table can be rendered', async t => {
-  const cmds = renderRuleset([DEFAULT], { family: 'ip', name: 'bt-test' })
+  const table: TableRef = { family: 'ip', name: 'bt-test' }
+  const cmds = renderRuleset([DEFAULT], {}, table)
   t.strictSame(cmds[0], { add: { table: { family: 'ip', name: 'bt-test' } } })
-  t.ok(rulesOf(cmds).every(r => r.family === 'ip' && r.table === 'bt-test'))
+  const rules = rulesOf(cmds)
+  t.ok(rules.length > 0)
+  t.ok(rules.every(r => r.family === 'ip' && r.table === 'bt-test'))
+  t.match(renderRuleset([DEFAULT], { dropOtherForwarding: true }, table)[4], {
+    add: { chain: { family: 'ip', table: 'bt-test', name: 'forward', policy: 'drop' } },
+  })
 })
 
 tap.test('renderRemoval: add then delete, so it works whether or not the table exists', async t => {

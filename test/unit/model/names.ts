@@ -95,5 +95,20 @@ t.test('checkHostname: RFC 1123 labels', async t => {
 })
 
 t.test('checkIfname: an empty name is not "too long"', async t => {
-  t.throws(() => checkIfname('', 'bridge name'), { message: /empty|invalid|not a valid/ })
+  t.throws(() => checkIfname('', 'bridge name'), {
+    name: 'BerthError',
+    kind: 'InvalidParameter',
+    code: 'E_IFNAME_EMPTY',
+    message: 'bridge name must not be empty',
+  })
+})
+
+t.test('container names need 2+ characters (Docker), network names do not', async t => {
+  for (const one of ['a', 'Z', '0']) {
+    t.throws(() => checkObjectName(one, 'container'), { kind: 'InvalidParameter', code: 'E_NAME_CHARS', message: `invalid container name "${one}": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed` })
+    t.equal(checkObjectName(one, 'network'), one)
+  }
+  for (const ok of ['ab', 'a1', 'a_', 'a.', 'a-', 'db1']) t.equal(checkObjectName(ok, 'container'), ok)
+  t.throws(() => checkObjectName('', 'container'), { code: 'E_NAME_CHARS' })
+  t.throws(() => checkObjectName('-a', 'container'), { code: 'E_NAME_CHARS' }, 'two characters must still start right')
 })

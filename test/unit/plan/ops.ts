@@ -35,8 +35,12 @@ tap.test('the fixture covers every kind once', async t => {
 
 tap.test('inverse of every create kind', async t => {
   t.strictSame(inverse(byKind('netns.create')), { kind: 'netns.delete', netns: NS })
-  t.strictSame(inverse(byKind('link.bridge')), { kind: 'link.delete', name: 'br-0123456789ab' })
-  t.strictSame(inverse(byKind('link.veth')), { kind: 'link.delete', name: 'veth0a1b2c3' }, 'deletes the host end, in the daemon netns')
+  t.strictSame(inverse(byKind('link.bridge')), { kind: 'link.delete', name: 'br-0123456789ab', alias: 'berth:n1' }, 'only the bridge it made')
+  t.strictSame(
+    inverse(byKind('link.veth')),
+    { kind: 'link.delete', name: 'veth0a1b2c3', alias: 'berth:e1' },
+    'deletes the host end it made, in the daemon netns',
+  )
   t.strictSame(inverse(byKind('addr.add')), {
     kind: 'addr.delete',
     netns: NS,
@@ -74,6 +78,7 @@ tap.test('removals and link.up have no inverse', async t => {
   for (const kind of ['link.up', 'netns.delete', 'link.delete', 'addr.delete', 'route.delete', 'files.remove'] as const) {
     t.equal(inverse(byKind(kind)), undefined, kind)
   }
+  t.equal(inverse({ kind: 'link.delete', name: 'berth0', alias: 'berth:n1' }), undefined, 'an alias-checked delete neither')
 })
 
 tap.test('inverse does not modify its input', async t => {
@@ -104,4 +109,5 @@ tap.test('describeOp names every kind', async t => {
     t.equal(d, want[op.kind], op.kind)
   }
   t.equal(describeOp({ kind: 'link.up', dev: 'berth0' }), 'link.up :berth0', 'daemon netns shows as empty')
+  t.equal(describeOp({ kind: 'link.delete', name: 'berth0', alias: 'berth:n1' }), 'link.delete :berth0', 'the alias is not part of the description')
 })

@@ -35,8 +35,8 @@ tap.test('planSandboxCreate: netns, lo up with the owner alias, /etc files', asy
 
 tap.test('planSandboxRemove: host veths first, then files, then the netns', async t => {
   t.strictSame(planSandboxRemove(CTR), [
-    { kind: 'link.delete', name: 'veth1111111' },
-    { kind: 'link.delete', name: 'veth2222222' },
+    { kind: 'link.delete', name: 'veth1111111', alias: 'berth:e1' },
+    { kind: 'link.delete', name: 'veth2222222', alias: 'berth:e2' },
     { kind: 'files.remove', netns: 'bt1-db1' },
     { kind: 'netns.delete', netns: 'bt1-db1' },
   ])

@@ -97,6 +97,26 @@ tap.test('objects being removed are invisible', async t => {
   t.equal(findContainer(s, 'aa').name, 'x')
 })
 
+tap.test('removing: true makes objects being removed visible (a retried removal)', async t => {
+  const opts = { removing: true }
+  t.equal(findNetwork(STATE, 'dying', opts).id, '99887766554433', 'by name')
+  t.equal(findNetwork(STATE, '99887766554433', opts).name, 'dying', 'by id')
+  t.equal(findNetwork(STATE, '998877', opts).name, 'dying', 'by prefix')
+  t.equal(findContainer(STATE, 'old', opts).id, '7fa3677fabb90000')
+  t.equal(findContainer(STATE, '7fa3677fabb9', opts).name, 'old')
+  t.equal(findNetwork(STATE, 'nasanet', opts).id, '17c7aaaa00000000', 'ready ones are still found')
+  t.equal(findNetwork(STATE, 'creating-net', opts).status, 'creating')
+  t.equal(findContainer(STATE, 'db1', opts).id, '85d329ea4b2a0000')
+  t.throws(() => findContainer(STATE, 'web', opts), notFound('container', 'web'), 'missing is still NotFound')
+  t.throws(() => findNetwork(STATE, 'dying', { removing: false }), notFound('network', 'dying'), 'removing: false is the default')
+  t.throws(() => findContainer(STATE, 'old', {}), notFound('container', 'old'))
+  // now a removing object does take part in prefix matching
+  const s: State = { ...STATE, containers: [ctr('aa11', 'x'), ctr('aa22', 'y', 'removing')] }
+  t.throws(() => findContainer(s, 'aa', opts), { kind: 'InvalidParameter', code: 'E_AMBIGUOUS', message: /matches 2 containers/ })
+  t.equal(findContainer(s, 'aa2', opts).name, 'y')
+  t.throws(() => findNetwork(STATE, '9988', { removing: false }), { name: 'BerthError', kind: 'NotFound' })
+})
+
 tap.test('networkMap indexes every network by id, including those being removed', async t => {
   const m = networkMap(STATE)
   t.equal(m.size, 6)

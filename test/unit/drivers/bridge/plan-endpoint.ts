@@ -74,6 +74,10 @@ tap.test('planEndpointCreate: prefix and broadcast follow the subnet', async t =
   t.match(ops[4], { kind: 'route.add', gateway: '10.99.0.1' })
 })
 
-tap.test('planEndpointRemove deletes the host end only', async t => {
-  t.strictSame(planEndpointRemove(EP), [{ kind: 'link.delete', name: 'veth0a1b2c3' }])
+tap.test('planEndpointRemove deletes the host end only, if it carries the endpoint’s alias', async t => {
+  t.strictSame(planEndpointRemove(EP), [{ kind: 'link.delete', name: 'veth0a1b2c3', alias: 'berth:e0a1b2c3d4e5f6' }])
+  t.strictSame(
+    planEndpointRemove({ ...EP, id: 'ffff', hostIfname: 'vethffff' }),
+    [{ kind: 'link.delete', name: 'vethffff', alias: 'berth:ffff' }],
+  )
 })

@@ -53,6 +53,7 @@ tap.test('planNetworkCreate: MTU, small subnet, custom gateway, default bridge',
   for (const op of [...ops, ...small, ...def]) t.notOk('netns' in op && op.netns !== undefined, 'all in the daemon netns')
 })
 
-tap.test('planNetworkRemove deletes the bridge only', async t => {
-  t.strictSame(planNetworkRemove(net()), [{ kind: 'link.delete', name: 'br-17c77452ce21' }])
+tap.test('planNetworkRemove deletes the bridge only, if it carries the network’s alias', async t => {
+  t.strictSame(planNetworkRemove(net()), [{ kind: 'link.delete', name: 'br-17c77452ce21', alias: `berth:${ID}` }])
+  t.strictSame(planNetworkRemove(net({ id: 'ab12', bridge: 'berth0' })), [{ kind: 'link.delete', name: 'berth0', alias: 'berth:ab12' }])
 })
