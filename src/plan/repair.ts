@@ -9,7 +9,8 @@
  * a foreign `br-…` bridge or `berth-…` netns is never touched.
  */
 import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
-import { planNetworkCreate, planNetworkRemove } from '../drivers/bridge/plan-network.js'
+import { planNetworkCreate, planNetworkRemove, subnetOf } from '../drivers/bridge/plan-network.js'
+import { overlaps } from '../model/ipv4.js'
 import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
 import type { Container, Network, State } from '../model/types.js'
 import type { Op } from './ops.js'
@@ -45,17 +46,24 @@ export const planUnfinished = (s: State): { ops: Op[]; state: State } => {
 
 /**
  * Puts the configured default network into the state. A changed bridge or
- * subnet makes it a new network (new id), so the old bridge becomes garbage;
- * while containers use it, it is kept as it is (`kept`).
+ * subnet makes it a new network (new id), so the old bridge becomes garbage.
+ * The old one is kept as it is, with the reason in `kept`, while containers
+ * use it or when the new one would clash with a user network.
  */
-export const planDefaultNetwork = (s: State, wanted: Network): { state: State; kept: boolean } => {
+export const planDefaultNetwork = (s: State, wanted: Network): { state: State; kept: string | false } => {
   const existing = s.networks.find(n => n.isDefault)
   const others = s.networks.filter(n => !n.isDefault)
-  if (!existing) return { state: { ...s, networks: [wanted, ...others] }, kept: false }
+  const clash = others.find(n => n.bridge === wanted.bridge || overlaps(subnetOf(n), subnetOf(wanted)))
+  if (!existing) {
+    if (clash) throw new Error(`the default network (${wanted.bridge}, ${wanted.subnet}) clashes with network ${clash.name}`)
+    return { state: { ...s, networks: [wanted, ...others] }, kept: false }
+  }
   const same = existing.subnet === wanted.subnet && existing.gateway === wanted.gateway && existing.bridge === wanted.bridge
   if (same) return { state: s, kept: false }
-  const inUse = s.containers.some(c => c.endpoints.some(e => e.networkId === existing.id))
-  if (inUse) return { state: s, kept: true }
+  if (s.containers.some(c => c.endpoints.some(e => e.networkId === existing.id))) {
+    return { state: s, kept: 'containers use it' }
+  }
+  if (clash) return { state: s, kept: `the configured one would clash with network ${clash.name}` }
   return { state: { ...s, networks: [wanted, ...others] }, kept: false }
 }
 

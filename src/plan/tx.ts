@@ -57,8 +57,13 @@ const applyEach = async (kernel: OpApplier, ops: readonly Op[]): Promise<BerthEr
   return errors
 }
 
-/** Applies every op even when some fail; throws one error listing all failures. */
-export const applyTeardown = async (kernel: OpApplier, ops: readonly Op[]): Promise<void> => {
+/**
+ * Applies every op even when some fail, and undoes nothing; throws one error
+ * listing all failures. For teardown, and for repairs, whose replayed
+ * "ensure" ops must never be undone (an address that already existed is not
+ * the repair's to delete).
+ */
+export const applyBestEffort = async (kernel: OpApplier, ops: readonly Op[]): Promise<void> => {
   const errors = await applyEach(kernel, ops)
   kernel.release()
   if (errors.length > 0) {

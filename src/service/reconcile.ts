@@ -23,7 +23,7 @@ import {
   planUnfinished,
 } from '../plan/repair.js'
 import { describeOp } from '../plan/ops.js'
-import { applyPlan, applyTeardown } from '../plan/tx.js'
+import { applyPlan, applyBestEffort } from '../plan/tx.js'
 import type { ServiceContext } from './context.js'
 import { etcFilesOf } from './endpoints.js'
 import { networkMap } from './lookup.js'
@@ -70,28 +70,28 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
   const unfinished = planUnfinished(ctx.store.state)
   if (unfinished.ops.length > 0) {
     repaired.push(`finished ${unfinished.ops.length} interrupted step(s)`)
-    await applyTeardown(ctx.kernel.session(), unfinished.ops).catch(e => ctx.log.warn({ err: e }, 'cleanup of interrupted operations'))
+    await applyBestEffort(ctx.kernel.session(), unfinished.ops).catch(e => ctx.log.warn({ err: e }, 'cleanup of interrupted operations'))
   }
   const { state: withDefault, kept } = planDefaultNetwork(unfinished.state, defaultNetwork(ctx))
-  if (kept) ctx.log.warn({ bridge: ctx.cfg.bridge, bip: ctx.cfg.bip }, 'the default network has containers: it keeps its old bridge and address until they are removed')
+  if (kept) ctx.log.warn({ bridge: ctx.cfg.bridge, bip: ctx.cfg.bip, reason: kept }, 'the default network keeps its old bridge and address')
   const state = await ctx.store.update(() => withDefault)
   const observed = await observe(ctx)
   const garbage = planGarbage(state, observed)
   if (garbage.length > 0) {
     repaired.push(...garbage.map(op => `removed leftover: ${describeOp(op)}`))
-    await applyTeardown(ctx.kernel.session(), garbage).catch(e => ctx.log.warn({ err: e }, 'garbage removal'))
+    await applyBestEffort(ctx.kernel.session(), garbage).catch(e => ctx.log.warn({ err: e }, 'garbage removal'))
   }
   const networks = networkMap(state)
   for (const n of state.networks) {
     const ops = planNetworkRepair(n, observed)
     if (ops[0]?.kind === 'link.bridge') repaired.push(`re-created bridge ${n.bridge} of network ${n.name}`)
-    await applyPlan(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, network: n.id }, 'could not repair network'))
+    await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, network: n.id }, 'could not repair network'))
   }
   for (const c of state.containers) {
     const ops = planContainerRepair(c, networks, etcFilesOf(ctx, c), observed)
     if (ops.length === 0) continue
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
-    await applyPlan(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
+    await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
   await applyPlan(ctx.kernel.session(), [{ kind: 'nft.apply', commands: renderFor(state), undo: [] }])
   return repaired

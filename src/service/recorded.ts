@@ -15,7 +15,7 @@
  */
 import type { State } from '../model/types.js'
 import type { Op } from '../plan/ops.js'
-import { applyPlan, applyTeardown } from '../plan/tx.js'
+import { applyPlan, applyBestEffort } from '../plan/tx.js'
 import type { ServiceContext } from './context.js'
 
 type Update = (s: State) => State
@@ -43,6 +43,6 @@ export const removeRecorded = async (
 ): Promise<void> => {
   const before = ctx.store.state
   const after = await ctx.store.update(steps.mark, { durable: false })
-  await applyTeardown(ctx.kernel.session(), steps.plan(before, after))
+  await applyBestEffort(ctx.kernel.session(), steps.plan(before, after))
   await ctx.store.update(steps.drop)
 }

@@ -38,6 +38,8 @@ export const writeFileAtomic = async (file: string, data: string, durable = true
 /** The state document of one daemon. */
 export class StateStore {
   #state: State = emptyState()
+  /** The last state known to be on disk. */
+  #saved: State = this.#state
   #writing: Promise<void> = Promise.resolve()
   readonly file: string
 
@@ -53,6 +55,7 @@ export class StateStore {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
       this.#state = emptyState()
     }
+    this.#saved = this.#state
     return this.#state
   }
 
@@ -68,8 +71,7 @@ export class StateStore {
    * loss a restart repairs anyway; see service/recorded.ts.
    */
   async update(update: (s: State) => State, opts: { durable?: boolean } = {}): Promise<State> {
-    const previous = this.#state
-    const next = update(previous)
+    const next = update(this.#state)
     // Swapped synchronously: a check and the record it guards happen in one
     // step, which is what keeps concurrent requests from taking the same
     // name, address or subnet.
@@ -79,10 +81,12 @@ export class StateStore {
     try {
       await write
     } catch (e) {
-      // Not persisted: forget it too, unless a later update already built on it.
-      if (this.#state === next) this.#state = previous
+      // Not persisted: back to what is on disk, unless a later update already
+      // built on it (its own write then decides).
+      if (this.#state === next) this.#state = this.#saved
       throw e
     }
+    this.#saved = next
     return next
   }
 }

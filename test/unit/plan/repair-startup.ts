@@ -130,8 +130,17 @@ tap.test('planDefaultNetwork: a changed default network with containers is kept 
   for (const [what, s] of cases) {
     for (const over of [{ bridge: 'berth1' }, { subnet: '10.5.0.0/16', gateway: '10.5.0.1' }, { gateway: '172.17.0.254' }]) {
       const r = planDefaultNetwork(s, wanted(over))
-      t.equal(r.kept, true, `${what}: ${JSON.stringify(over)}`)
+      t.equal(r.kept, 'containers use it', `${what}: ${JSON.stringify(over)}`)
       t.equal(r.state, s, `${what}: state unchanged`)
     }
   }
+})
+
+tap.test('planDefaultNetwork: a change that would clash with a user network is not made', async t => {
+  for (const over of [{ bridge: CUS.bridge }, { subnet: '172.18.0.0/24', gateway: '172.18.0.1' }, { subnet: '172.16.0.0/12', gateway: '172.16.0.1' }]) {
+    const r = planDefaultNetwork(UNUSED, wanted(over))
+    t.equal(r.kept, 'the configured one would clash with network custombridge', JSON.stringify(over))
+    t.equal(r.state, UNUSED, 'state unchanged')
+  }
+  t.throws(() => planDefaultNetwork({ ...UNUSED, networks: [CUS] }, wanted({ bridge: CUS.bridge })), /clashes with network custombridge/, 'a first start with a clashing default is refused')
 })

@@ -1,7 +1,7 @@
 import tap from 'tap'
 import { BerthError, conflict } from '../../../src/errors.js'
 import { type Op, describeOp } from '../../../src/plan/ops.js'
-import { type OpApplier, applyPlan, applyTeardown } from '../../../src/plan/tx.js'
+import { type OpApplier, applyPlan, applyBestEffort } from '../../../src/plan/tx.js'
 
 /** Records what it is asked to do; fails the ops `failOn` selects. */
 class FakeKernel implements OpApplier {
@@ -118,7 +118,7 @@ tap.test('applyPlan of an empty plan only releases', async t => {
   t.strictSame(k.log, ['release'])
 })
 
-tap.test('applyTeardown attempts every op and throws one error listing all failures', async t => {
+tap.test('applyBestEffort attempts every op and throws one error listing all failures', async t => {
   const ops: Op[] = [
     { kind: 'link.delete', name: 'vethabcdef0' },
     { kind: 'files.remove', netns: NS },
@@ -126,7 +126,7 @@ tap.test('applyTeardown attempts every op and throws one error listing all failu
     { kind: 'link.delete', name: 'br-0123456789ab' },
   ]
   const k = new FakeKernel((_op, call) => (call === 1 ? new Error('ENODEV') : call === 3 ? 'EBUSY' : undefined))
-  const err = await applyTeardown(k, ops).then(
+  const err = await applyBestEffort(k, ops).then(
     () => undefined,
     (e: unknown) => e,
   )
@@ -149,8 +149,8 @@ tap.test('applyTeardown attempts every op and throws one error listing all failu
   t.ok((cause as AggregateError).errors.every(e => e instanceof BerthError && e.kind === 'System'))
 })
 
-tap.test('applyTeardown without failures resolves and releases', async t => {
+tap.test('applyBestEffort without failures resolves and releases', async t => {
   const k = new FakeKernel()
-  await applyTeardown(k, [{ kind: 'files.remove', netns: NS }])
+  await applyBestEffort(k, [{ kind: 'files.remove', netns: NS }])
   t.strictSame(k.log, ['files.remove berth-web', 'release'])
 })
