@@ -109,8 +109,9 @@ export class Rtnl {
   }
 
   /**
-   * Creates a veth pair whose peer is born inside another netns (0.6 ms,
-   * versus ~16 ms for create-then-move; stack-probe §1).
+   * Creates a veth pair, its host end up and a port of `master`,
+   * whose peer is born inside another netns (0.6 ms, versus ~16 ms for
+   * create-then-move; stack-probe §1).
    */
   async createVeth(opts: {
     host: string
@@ -128,8 +129,10 @@ export class Rtnl {
         rt.formatLink({}),
         encode(ifla.formatLinkAttrs({ ifname: opts.peer, netNsFd: fd, address: mac(opts.peerMac), ...mtu })),
       ])
+      // Only the host end can be created up: the kernel configures the peer
+      // before the pair is linked, so opening it then fails with ENOTCONN.
       await this.#nl(nl => nl.newLink(
-        {},
+        { flags: { up: true }, change: { up: true } },
         {
           ifname: opts.host,
           master: opts.master,

@@ -8,7 +8,7 @@
  * host links by their own ifalias, netns by the ifalias of their `lo` — so
  * a foreign `br-…` bridge or `berth-…` netns is never touched.
  */
-import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
+import { planEndpointCreate, planEndpointRefresh, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
 import { planNetworkCreate, planNetworkRemove, subnetOf } from '../drivers/bridge/plan-network.js'
 import { overlaps } from '../model/ipv4.js'
 import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
@@ -118,7 +118,7 @@ export const planContainerRepair = (
     if (!n) return
     const plan = planEndpointCreate(n, c, ep, i === 0)
     if (netnsMissing) ops.push(...plan)
-    else if (o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...plan.filter(op => op.kind !== 'link.veth'))
+    else if (o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...planEndpointRefresh(n, c, ep, i === 0))
     // The peer may survive in the netns when only the host end vanished.
     else ops.push({ kind: 'link.delete', netns: c.netns, name: ep.ifname }, ...plan)
   })

@@ -10,21 +10,10 @@ import type { Container, Endpoint, Network } from '../../model/types.js'
 import type { Op } from '../../plan/ops.js'
 import { subnetOf } from './plan-network.js'
 
-/** Attaches `ep` of `c` to network `n`. */
-export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => {
+/** The container side's address and, for the carrier, the default route. */
+const planAddressing = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => {
   const subnet = subnetOf(n)
-  const ops: Op[] = [
-    {
-      kind: 'link.veth',
-      host: ep.hostIfname,
-      peer: ep.ifname,
-      netns: c.netns,
-      bridge: n.bridge,
-      peerMac: ep.mac,
-      mtu: n.mtu,
-      alias: ownerAlias(ep.id),
-    },
-    { kind: 'link.up', dev: ep.hostIfname },
+  return [
     {
       kind: 'addr.add',
       netns: c.netns,
@@ -33,13 +22,37 @@ export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defau
       prefix: subnet.prefix,
       broadcast: formatIpv4(lastOf(subnet)),
     },
-    { kind: 'link.up', netns: c.netns, dev: ep.ifname },
+    ...(defaultRoute
+      ? [{ kind: 'route.add', netns: c.netns, dst: '0.0.0.0', prefix: 0, gateway: n.gateway, dev: ep.ifname } as const]
+      : []),
   ]
-  if (defaultRoute) {
-    ops.push({ kind: 'route.add', netns: c.netns, dst: '0.0.0.0', prefix: 0, gateway: n.gateway, dev: ep.ifname })
-  }
-  return ops
 }
+
+/**
+ * Attaches `ep` of `c` to network `n`. The host end is created up and
+ * already a port of the bridge (one netlink request instead of three).
+ */
+export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => [
+  {
+    kind: 'link.veth',
+    host: ep.hostIfname,
+    peer: ep.ifname,
+    netns: c.netns,
+    bridge: n.bridge,
+    peerMac: ep.mac,
+    mtu: n.mtu,
+    alias: ownerAlias(ep.id),
+  },
+  { kind: 'link.up', netns: c.netns, dev: ep.ifname },
+  ...planAddressing(n, c, ep, defaultRoute),
+]
+
+/** Re-asserts an existing endpoint (repair): both ends up, address, route. */
+export const planEndpointRefresh = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => [
+  { kind: 'link.up', dev: ep.hostIfname },
+  { kind: 'link.up', netns: c.netns, dev: ep.ifname },
+  ...planAddressing(n, c, ep, defaultRoute),
+]
 
 /** Detaches an endpoint: deleting the host end removes the pair. */
 export const planEndpointRemove = (ep: Endpoint): Op[] => [

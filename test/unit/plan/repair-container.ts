@@ -3,26 +3,25 @@
  * idempotent rest (addresses, links up, the default route, the /etc files).
  */
 import tap from 'tap'
-import { planEndpointCreate } from '../../../src/drivers/bridge/plan-endpoint.js'
+import { planEndpointCreate, planEndpointRefresh } from '../../../src/drivers/bridge/plan-endpoint.js'
 import type { Container, Endpoint, Network } from '../../../src/model/types.js'
 import type { Op } from '../../../src/plan/ops.js'
 import { planContainerRepair } from '../../../src/plan/repair.js'
 import { planSandboxCreate } from '../../../src/plan/sandbox.js'
 import { CUS, DEF, EP0, EP1, FILES, NETS, WEB, healthy } from './fixtures/repair-world.js'
 
-/** An endpoint plan without the veth pair: what is replayed when the pair is there. */
-const replay = (n: Network, c: Container, ep: Endpoint, route: boolean): Op[] =>
-  planEndpointCreate(n, c, ep, route).filter(op => op.kind !== 'link.veth')
+/** What is replayed when the pair is there. */
+const replay = (n: Network, c: Container, ep: Endpoint, route: boolean): Op[] => planEndpointRefresh(n, c, ep, route)
 const FILES_WRITE: Op = { kind: 'files.write', netns: 'berth-web', files: FILES }
 
-tap.test('the replay helper really drops only the veth', async t => {
+tap.test('the replay re-asserts both ends and the addressing, never the veth', async t => {
   t.strictSame(
     replay(DEF, WEB, EP0, true).map(op => op.kind),
-    ['link.up', 'addr.add', 'link.up', 'route.add'],
+    ['link.up', 'link.up', 'addr.add', 'route.add'],
   )
   t.strictSame(
     replay(CUS, WEB, EP1, false).map(op => op.kind),
-    ['link.up', 'addr.add', 'link.up'],
+    ['link.up', 'link.up', 'addr.add'],
   )
 })
 

@@ -1,5 +1,5 @@
 import tap from 'tap'
-import { planEndpointCreate, planEndpointRemove } from '../../../../src/drivers/bridge/plan-endpoint.js'
+import { planEndpointCreate, planEndpointRefresh, planEndpointRemove } from '../../../../src/drivers/bridge/plan-endpoint.js'
 import type { Container, Endpoint, Network } from '../../../../src/model/types.js'
 
 const NET: Network = {
@@ -53,16 +53,25 @@ tap.test('planEndpointCreate without the default route', async t => {
       mtu: 1400,
       alias: 'berth:e0a1b2c3d4e5f6',
     },
-    { kind: 'link.up', dev: 'veth0a1b2c3' },
-    { kind: 'addr.add', netns: 'berth-web', dev: 'eth1', ip: '172.18.0.100', prefix: 16, broadcast: '172.18.255.255' },
     { kind: 'link.up', netns: 'berth-web', dev: 'eth1' },
+    { kind: 'addr.add', netns: 'berth-web', dev: 'eth1', ip: '172.18.0.100', prefix: 16, broadcast: '172.18.255.255' },
   ])
+})
+
+tap.test('planEndpointRefresh brings both ends up and re-adds address and route', async t => {
+  t.strictSame(planEndpointRefresh(NET, CTR, EP, true), [
+    { kind: 'link.up', dev: 'veth0a1b2c3' },
+    { kind: 'link.up', netns: 'berth-web', dev: 'eth1' },
+    { kind: 'addr.add', netns: 'berth-web', dev: 'eth1', ip: '172.18.0.100', prefix: 16, broadcast: '172.18.255.255' },
+    { kind: 'route.add', netns: 'berth-web', dst: '0.0.0.0', prefix: 0, gateway: '172.18.0.1', dev: 'eth1' },
+  ])
+  t.equal(planEndpointRefresh(NET, CTR, EP, false).filter(o => o.kind === 'route.add').length, 0)
 })
 
 tap.test('planEndpointCreate with the default route adds it last', async t => {
   const ops = planEndpointCreate(NET, CTR, EP, true)
-  t.equal(ops.length, 5)
-  t.strictSame(ops[4], { kind: 'route.add', netns: 'berth-web', dst: '0.0.0.0', prefix: 0, gateway: '172.18.0.1', dev: 'eth1' })
+  t.equal(ops.length, 4)
+  t.strictSame(ops[3], { kind: 'route.add', netns: 'berth-web', dst: '0.0.0.0', prefix: 0, gateway: '172.18.0.1', dev: 'eth1' })
   t.equal(planEndpointCreate(NET, CTR, EP, false).filter(o => o.kind === 'route.add').length, 0)
 })
 
@@ -71,7 +80,7 @@ tap.test('planEndpointCreate: prefix and broadcast follow the subnet', async t =
   const ops = planEndpointCreate(small, CTR, { ...EP, ip: '10.99.0.128' }, true)
   t.match(ops[0], { kind: 'link.veth', mtu: undefined })
   t.match(ops[2], { kind: 'addr.add', ip: '10.99.0.128', prefix: 24, broadcast: '10.99.0.255' })
-  t.match(ops[4], { kind: 'route.add', gateway: '10.99.0.1' })
+  t.match(ops[3], { kind: 'route.add', gateway: '10.99.0.1' })
 })
 
 tap.test('planEndpointRemove deletes the host end only, if it carries the endpoint’s alias', async t => {
