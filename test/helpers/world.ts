@@ -223,6 +223,8 @@ export class World {
     }
     sh(['ip', 'netns', 'del', this.host])
     sh(['ip', 'netns', 'del', this.outside])
+    // A daemon killed with SIGKILL cannot release its netns-prefix lock.
+    fs.rmSync(`/run/lock/berth-netns-${this.prefix}.pid`, { force: true })
     fs.rmSync(this.dir, { recursive: true, force: true })
   }
 }
