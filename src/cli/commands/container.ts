@@ -3,7 +3,8 @@
  */
 import type { Command } from 'commander'
 import { type ApiClient, CliError, daemonError } from '../client.js'
-import { prettyJson, short, table } from '../format.js'
+import { inspectEach, removeEach } from '../each.js'
+import { short, table } from '../format.js'
 
 type Client = () => ApiClient
 const out = (text: string) => void process.stdout.write(text)
@@ -117,39 +118,16 @@ export const registerContainerCommands = (program: Command, client: Client): voi
     .command('inspect')
     .description('show containers in detail (Docker JSON)')
     .argument('<container...>')
-    .action(async (refs: string[]) => {
-      const found: unknown[] = []
-      const missing: string[] = []
-      for (const ref of refs) {
-        try {
-          found.push(await client().json('GET', `/containers/${enc(ref)}/json`))
-        } catch (e) {
-          if (!(e instanceof CliError) || e.status !== 404) throw e
-          missing.push(ref)
-        }
-      }
-      out(prettyJson(found))
-      if (missing.length > 0) throw new CliError(missing.map(m => `Error: No such container: ${m}`).join('\n'))
-    })
+    .action((refs: string[]) => inspectEach(client(), refs, 'container', ref => `/containers/${ref}/json`))
 
   program
     .command('rm')
     .description('remove containers (netns, veths, addresses, files)')
     .argument('<container...>')
     .option('-f, --force', 'kill a running container first')
-    .action(async (refs: string[], o: { force?: boolean }) => {
-      const errors: string[] = []
-      for (const ref of refs) {
-        try {
-          await client().json('DELETE', `/containers/${enc(ref)}${o.force ? '?force=1' : ''}`)
-          out(`${ref}\n`)
-        } catch (e) {
-          if (!(e instanceof CliError)) throw e
-          errors.push(e.message)
-        }
-      }
-      if (errors.length > 0) throw new CliError(errors.join('\n'))
-    })
+    .action((refs: string[], o: { force?: boolean }) =>
+      removeEach(client(), refs, ref => `/containers/${ref}${o.force ? '?force=1' : ''}`),
+    )
 
   program
     .command('logs')

@@ -2,8 +2,9 @@
  * `berth network create|ls|inspect|rm|prune|connect|disconnect`.
  */
 import type { Command } from 'commander'
-import { type ApiClient, CliError } from '../client.js'
-import { keyValues, prettyJson, short, table } from '../format.js'
+import type { ApiClient } from '../client.js'
+import { inspectEach, removeEach } from '../each.js'
+import { keyValues, short, table } from '../format.js'
 
 type Client = () => ApiClient
 const collect = (v: string, acc: string[]) => [...acc, v]
@@ -63,39 +64,14 @@ export const registerNetworkCommands = (program: Command, client: Client): void 
     .command('inspect')
     .description('show networks in detail (Docker JSON)')
     .argument('<network...>')
-    .action(async (refs: string[]) => {
-      const found: unknown[] = []
-      const missing: string[] = []
-      for (const ref of refs) {
-        try {
-          found.push(await client().json('GET', `/networks/${encodeURIComponent(ref)}`))
-        } catch (e) {
-          if (!(e instanceof CliError) || e.status !== 404) throw e
-          missing.push(ref)
-        }
-      }
-      out(prettyJson(found))
-      if (missing.length > 0) throw new CliError(missing.map(m => `Error: No such network: ${m}`).join('\n'))
-    })
+    .action((refs: string[]) => inspectEach(client(), refs, 'network', ref => `/networks/${ref}`))
 
   network
     .command('rm')
     .alias('remove')
     .description('remove networks')
     .argument('<network...>')
-    .action(async (refs: string[]) => {
-      const errors: string[] = []
-      for (const ref of refs) {
-        try {
-          await client().json('DELETE', `/networks/${encodeURIComponent(ref)}`)
-          out(`${ref}\n`)
-        } catch (e) {
-          if (!(e instanceof CliError)) throw e
-          errors.push(e.message)
-        }
-      }
-      if (errors.length > 0) throw new CliError(errors.join('\n'))
-    })
+    .action((refs: string[]) => removeEach(client(), refs, ref => `/networks/${ref}`))
 
   network
     .command('prune')
