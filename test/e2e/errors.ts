@@ -1,7 +1,7 @@
 // Every bad input gets a clear message and a non-zero exit code, and leaves
 // nothing behind (compared with a snapshot taken before).
 import t from 'tap'
-import { cannotRun, run, world } from '../helpers/world.js'
+import { CLI, cannotRun, run, world } from '../helpers/world.js'
 
 const skip = cannotRun()
 if (skip) t.plan(0, skip)
@@ -75,6 +75,15 @@ t.test('an unreachable daemon is reported with how to start it', async t => {
   t.match(r.stderr, /Cannot connect to the berth daemon at unix:\/\/.*berth\.sock\. Is berthd running\? Start it with "sudo npm start"/)
   const badHost = await w.cli(['-H', 'tcp://1.2.3.4:2375', 'network', 'ls'])
   t.match(badHost.stderr, /only unix:\/\/\/path\/to\/socket/)
+})
+
+t.test('the CLI finds the daemon through BERTH_HOST', async t => {
+  const w = await world(t)
+  const r = await run(['env', `BERTH_HOST=unix://${w.socket}`, process.execPath, CLI, 'network', 'ls'])
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /\bbridge\s+bridge\s+local\b/)
+  const wrong = await run(['env', 'BERTH_HOST=unix:///nonexistent/berth.sock', process.execPath, CLI, 'network', 'ls'])
+  t.match(wrong.stderr, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/berth\.sock/, 'and reports that address when nothing answers')
 })
 
 t.test('a second daemon on the same exec root is refused', async t => {

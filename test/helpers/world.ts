@@ -22,7 +22,7 @@ const findRoot = (from: string): string => {
 }
 const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)))
 const DAEMON = path.join(ROOT, 'dist/src/daemon/main.js')
-const CLI = path.join(ROOT, 'dist/src/cli/main.js')
+export const CLI = path.join(ROOT, 'dist/src/cli/main.js')
 
 export const HOST_IP = '198.51.100.1'
 export const OUTSIDE_IP = '198.51.100.2'
