@@ -23,7 +23,7 @@ import { ProcessSupervisor } from '../service/processes.js'
 import { reconcile } from '../service/reconcile.js'
 import { StateStore } from '../state/store.js'
 import { acquirePidLock } from './pid-lock.js'
-import { adoptProcesses } from './adopt.js'
+import { adoptProcesses, removeStaleContainerDirs } from './adopt.js'
 import { VERSION } from './version.js'
 
 
@@ -76,6 +76,9 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   )
   const containers = new ContainerService(ctx, processes)
   await adoptProcesses(store, processes, containers)
+  for (const id of removeStaleContainerDirs(cfg.dataRoot, new Set(store.state.containers.map(c => c.id)))) {
+    log.info({ container: id }, 'removed files of a container no longer recorded')
+  }
   const networks = new NetworkService(ctx)
   const api = createApiServer(
     {
