@@ -151,23 +151,39 @@ Napi::Value WithNetns(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// Creates an IPv4 socket bound to ip:port on the calling thread's netns.
+// TCP: SO_REUSEADDR (so connections lingering in TIME_WAIT do not block a
+// rebind) and listen() when backlog >= 0. UDP: no SO_REUSEADDR, so a port
+// another program holds is refused. Returns the fd or -1 with err/where set.
+int MakeBound(bool tcp, const sockaddr_in& addr, int backlog, int& err, std::string& where) {
+  int fd = socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int one = 1;
+  if (fd < 0) { err = errno; where = "socket"; return -1; }
+  if (tcp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) { err = errno; where = "setsockopt"; }
+  else if (bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) { err = errno; where = "bind"; }
+  else if (tcp && backlog >= 0 && listen(fd, backlog) != 0) { err = errno; where = "listen"; }
+  if (err) { close(fd); return -1; }
+  return fd;
+}
+
+bool ParseAddr(Napi::Env env, const std::string& ip, int port, sockaddr_in& addr) {
+  addr = sockaddr_in{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) == 1) return true;
+  Napi::TypeError::New(env, "bad IPv4 address " + ip).ThrowAsJavaScriptException();
+  return false;
+}
+
 // socketIn(path, "udp"|"tcp", ip, port, backlog): a bound (and, for TCP,
 // listening) non-blocking IPv4 socket created inside the netns; returns fd.
 Napi::Value SocketIn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = info[0].As<Napi::String>();
-  std::string kind = info[1].As<Napi::String>();
-  std::string ip = info[2].As<Napi::String>();
-  int port = info[3].As<Napi::Number>().Int32Value();
+  bool tcp = info[1].As<Napi::String>().Utf8Value() == "tcp";
   int backlog = info[4].IsNumber() ? info[4].As<Napi::Number>().Int32Value() : 128;
-  bool tcp = kind == "tcp";
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1) {
-    Napi::TypeError::New(env, "socketIn: bad IPv4 address " + ip).ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+  sockaddr_in addr;
+  if (!ParseAddr(env, info[2].As<Napi::String>(), info[3].As<Napi::Number>().Int32Value(), addr)) return env.Undefined();
   int fd = -1;
   int err = 0;
   std::string where;
@@ -175,19 +191,23 @@ Napi::Value SocketIn(const Napi::CallbackInfo& info) {
     NetnsGuard guard;
     if ((err = guard.Open(path))) where = "open " + path;
     else if ((err = guard.Enter())) where = "setns " + path;
-    else {
-      fd = socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-      int one = 1;
-      if (fd < 0) { err = errno; where = "socket"; }
-      else if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) { err = errno; where = "setsockopt"; }
-      else if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) { err = errno; where = "bind"; }
-      else if (tcp && listen(fd, backlog) != 0) { err = errno; where = "listen"; }
-    }
+    else fd = MakeBound(tcp, addr, backlog, err, where);
   }
-  if (err) {
-    if (fd >= 0) close(fd);
-    return ThrowErrno(env, err, where);
-  }
+  if (err) return ThrowErrno(env, err, where);
+  return Napi::Number::New(env, fd);
+}
+
+// bindPort("udp"|"tcp", ip, port): reserves a host port in the caller's own
+// netns by binding it (TCP without listen: nothing is ever accepted on it).
+Napi::Value BindPort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool tcp = info[0].As<Napi::String>().Utf8Value() == "tcp";
+  sockaddr_in addr;
+  if (!ParseAddr(env, info[1].As<Napi::String>(), info[2].As<Napi::Number>().Int32Value(), addr)) return env.Undefined();
+  int err = 0;
+  std::string where;
+  int fd = MakeBound(tcp, addr, -1, err, where);
+  if (err) return ThrowErrno(env, err, where);
   return Napi::Number::New(env, fd);
 }
 
@@ -196,6 +216,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deleteNetns", Napi::Function::New(env, DeleteNetns));
   exports.Set("withNetns", Napi::Function::New(env, WithNetns));
   exports.Set("socketIn", Napi::Function::New(env, SocketIn));
+  exports.Set("bindPort", Napi::Function::New(env, BindPort));
   return exports;
 }
 

@@ -75,6 +75,16 @@ const networkModeOf = (c: Container, s: State): string => {
 
 const stateName = (c: Container) => c.process.status
 
+/** `{"80/tcp": [{HostIp, HostPort}]}`, from the chosen or the requested side. */
+const portMap = (c: Container, side: 'chosen' | 'requested') => {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {}
+  for (const p of c.ports) {
+    const v = side === 'chosen' ? { HostIp: p.hostIp, HostPort: String(p.hostPort) } : { HostIp: p.requested.hostIp, HostPort: p.requested.hostPort }
+    ;(out[`${p.containerPort}/${p.proto}`] ??= []).push(v)
+  }
+  return out
+}
+
 /** `GET /containers/{id}/json` */
 export const toContainerJSON = (c: Container, s: State, sandboxKey: string, logPath: string) => {
   const onDefault = c.endpoints.find(e => s.networks.find(n => n.id === e.networkId)?.isDefault)
@@ -100,9 +110,10 @@ export const toContainerJSON = (c: Container, s: State, sandboxKey: string, logP
     Name: `/${c.name}`,
     LogPath: logPath,
     Config: { Hostname: c.hostname, Cmd: c.cmd.length > 0 ? c.cmd : null },
-    HostConfig: { NetworkMode: networkModeOf(c, s) },
+    HostConfig: { NetworkMode: networkModeOf(c, s), PortBindings: portMap(c, 'requested') },
     NetworkSettings: {
       SandboxID: c.id,
+      Ports: portMap(c, 'chosen'),
       SandboxKey: sandboxKey,
       Gateway: primary?.Gateway ?? '',
       IPAddress: primary?.IPAddress ?? '',
@@ -147,6 +158,7 @@ export const toContainerSummary = (c: Container, s: State) => ({
   Created: Math.floor(Date.parse(c.created) / 1000),
   State: stateName(c),
   Status: statusText(c),
+  Ports: c.ports.map(p => ({ IP: p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.proto })),
   HostConfig: { NetworkMode: networkModeOf(c, s) },
   NetworkSettings: { Networks: networksJSON(c, s) },
 })

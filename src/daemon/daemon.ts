@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino'
 import { createApiServer, listenUnix } from '../api/server.js'
 import { LinuxKernel } from '../kernel/linux-kernel.js'
 import { loadNative } from '../kernel/native.js'
+import { PortReservations } from '../kernel/port-reservations.js'
 import { Rtnl } from '../kernel/rtnl.js'
 import { ensureSysctl } from '../kernel/sysctl.js'
 import type { DaemonConfig } from '../model/types.js'
@@ -56,7 +57,8 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   // /run/netns is shared by every netns: two daemons with one prefix would
   // take each other's containers for leftovers. One daemon per prefix.
   const releasePrefix = acquirePidLock(path.join(PREFIX_LOCK_DIR, `berth-netns-${cfg.netnsPrefix}.pid`), `netns prefix ${cfg.netnsPrefix}`)
-  const kernel = new LinuxKernel(new Rtnl(createRtNetlink()), loadNative(), cfg)
+  const native = loadNative()
+  const kernel = new LinuxKernel(new Rtnl(createRtNetlink()), native, cfg)
   const store = new StateStore(cfg.dataRoot)
   await store.load()
   // Containers reach the outside only if this netns forwards. Like Docker,
@@ -65,7 +67,15 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   if ((await ensureSysctl('net.ipv4.ip_forward', '1')) === '0') {
     await store.update(s => ({ ...s, forwardingByBerth: true }))
   }
-  const ctx: ServiceContext = { cfg, store, kernel, locks: new KeyedLock(), log, hostResolv: readHostResolv }
+  const ctx: ServiceContext = {
+    cfg,
+    store,
+    kernel,
+    locks: new KeyedLock(),
+    log,
+    ports: new PortReservations(native),
+    hostResolv: readHostResolv,
+  }
   const repaired = await reconcile(ctx)
   for (const line of repaired) log.info({ repair: line }, 'reconciled')
 

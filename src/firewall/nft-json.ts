@@ -27,6 +27,7 @@ export type Verdict =
   | { return: null }
   | { masquerade: null }
   | { jump: { target: string } }
+  | { dnat: Record<string, unknown> }
 
 export const accept: Verdict = { accept: null }
 export const drop: Verdict = { drop: null }
@@ -46,6 +47,63 @@ export const ipAddr = (field: 'saddr' | 'daddr', cidr: string, op: Op = '=='): E
   const [addr, len] = cidr.split('/')
   return match({ payload: { protocol: 'ip', field } }, op, { prefix: { addr, len: Number(len) } })
 }
+
+/** `ct status dnat` (a flag test: op `in`). */
+export const ctStatusDnat: Expr = match({ ct: { key: 'status' } }, 'in', 'dnat')
+
+/** `fib daddr type local`: the packet is for one of this netns' addresses. */
+export const toLocalAddress: Expr = match({ fib: { result: 'type', flags: ['daddr'] } }, '==', 'local')
+
+/** `meta l4proto { tcp, udp }` (gives the L4 context a port map needs). */
+export const tcpOrUdp: Expr = match({ meta: { key: 'l4proto' } }, '==', { set: ['tcp', 'udp'] })
+
+/** `jump <chain>` */
+export const jump = (target: string): Verdict => ({ jump: { target } })
+
+/** `dnat ip to <key> map @addrMap : <key> map @portMap` — two maps because
+ * nft 1.0.6's JSON cannot declare a map with concatenated data. */
+export const dnatByMaps = (key: readonly Expr[], addrMap: string, portMap: string): Verdict => {
+  const k = key.length === 1 ? key[0] : { concat: [...key] }
+  return { dnat: { family: 'ip', addr: { map: { key: k, data: `@${addrMap}` } }, port: { map: { key: k, data: `@${portMap}` } } } }
+}
+
+/** Expressions for map keys. */
+export const ipDaddrExpr: Expr = { payload: { protocol: 'ip', field: 'daddr' } }
+export const l4protoExpr: Expr = { meta: { key: 'l4proto' } }
+export const thDportExpr: Expr = { payload: { protocol: 'th', field: 'dport' } }
+
+/** A regular chain (reached by jumps). */
+export const addChain = (t: TableRef, name: string): NftCommand => ({ add: { chain: { family: t.family, table: t.name, name } } })
+
+/** A map with its elements (`[key, value]` pairs; a key may be a `{concat}`). */
+export const addMap = (
+  t: TableRef,
+  name: string,
+  keyType: readonly string[],
+  valueType: string,
+  elems: readonly (readonly [unknown, unknown])[],
+): NftCommand => ({
+  add: {
+    map: {
+      family: t.family,
+      table: t.name,
+      name,
+      type: keyType.length === 1 ? keyType[0] : [...keyType],
+      map: valueType,
+      ...(elems.length > 0 ? { elem: elems.map(e => [...e]) } : {}),
+    },
+  },
+})
+
+/** Adds or deletes map elements. */
+export const mapElements = (
+  verb: 'add' | 'delete',
+  t: TableRef,
+  name: string,
+  elems: readonly (readonly [unknown, unknown])[],
+): NftCommand => ({
+  [verb]: { element: { family: t.family, table: t.name, name, elem: elems.map(e => [...e]) } },
+})
 
 /** `ct state { … }` (op `in`: a flag test, see module note). */
 export const ctState = (states: readonly string[]): Expr => match({ ct: { key: 'state' } }, 'in', [...states])

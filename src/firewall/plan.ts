@@ -1,19 +1,38 @@
 /**
- * The firewall as one op: the table rendered from the state after a change,
- * with the table rendered from the state before as its undo.
+ * The firewall as ops: the whole table rendered from the state (network
+ * changes, with the table before as the undo), and a container's published
+ * ports as map elements only (add/delete of exactly its elements).
  */
-import type { State } from '../model/types.js'
+import type { Container, State } from '../model/types.js'
 import type { Op } from '../plan/ops.js'
-import { type FirewallNetwork, renderRuleset } from './render.js'
+import type { FirewallPort } from './ports.js'
+import { portElementCommands } from './ports.js'
+import { BERTH_TABLE, type FirewallNetwork, renderRuleset } from './render.js'
 
 /** Networks the firewall covers: every one not being removed. */
 export const firewallNetworks = (s: State): FirewallNetwork[] =>
   s.networks
     .filter(n => n.status !== 'removing')
-    .map(n => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, internal: n.internal }))
+    .map(n => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, internal: n.internal }))
+
+/**
+ * A container's ports as DNAT targets: its address on the endpoint that
+ * carries the default route (the first live one). None on internal networks
+ * (Docker ignores -p there) or without an endpoint.
+ */
+export const containerPorts = (s: State, c: Container | undefined): FirewallPort[] => {
+  const carrier = c?.endpoints.find(e => e.status !== 'removing')
+  const net = s.networks.find(n => n.id === carrier?.networkId)
+  if (!c || !carrier || !net || net.internal) return []
+  return c.ports.map(p => ({ ...p, containerIp: carrier.ip }))
+}
 
 /** berth's whole table for a state. */
-export const renderFor = (s: State) => renderRuleset(firewallNetworks(s), { dropOtherForwarding: s.forwardingByBerth })
+export const renderFor = (s: State) =>
+  renderRuleset(firewallNetworks(s), {
+    dropOtherForwarding: s.forwardingByBerth,
+    ports: s.containers.filter(c => c.status !== 'removing').flatMap(c => containerPorts(s, c)),
+  })
 
 /** The op that moves the table from `before` to `after`. */
 export const planFirewall = (before: State, after: State): Op => ({
@@ -21,3 +40,24 @@ export const planFirewall = (before: State, after: State): Op => ({
   commands: renderFor(after),
   undo: renderFor(before),
 })
+
+const portKey = (p: FirewallPort) => JSON.stringify(p)
+
+/**
+ * The element changes that move one container's ports from `before` to
+ * `after` (either may be undefined: publish, unpublish); undefined when
+ * nothing changes.
+ */
+export const planPortChange = (
+  before: { s: State; c: Container | undefined },
+  after: { s: State; c: Container | undefined },
+): Op | undefined => {
+  const was = containerPorts(before.s, before.c)
+  const is = containerPorts(after.s, after.c)
+  const removed = was.filter(p => !is.some(q => portKey(q) === portKey(p)))
+  const added = is.filter(p => !was.some(q => portKey(q) === portKey(p)))
+  if (removed.length === 0 && added.length === 0) return undefined
+  const commands = [...portElementCommands(BERTH_TABLE, 'delete', removed), ...portElementCommands(BERTH_TABLE, 'add', added)]
+  const undo = [...portElementCommands(BERTH_TABLE, 'delete', added), ...portElementCommands(BERTH_TABLE, 'add', removed)]
+  return { kind: 'nft.apply', commands, undo }
+}

@@ -9,7 +9,14 @@
  *  - internal networks exchange nothing with any other interface;
  *  - two different berth networks never reach each other (isolation);
  *  - containers open connections out of the host, masqueraded;
- *  - nothing from outside opens a connection to a container directly.
+ *  - nothing from outside opens a connection to a container directly: a
+ *    raw-priority drop of anything addressed to a container that does not
+ *    come from its bridge (Docker 28's "DROP DIRECT ACCESS"), and a drop of
+ *    127.0.0.0/8 not from `lo` (CVE-2020-8558: berth bridges have
+ *    route_localnet on, so that the host reaches ports via 127.0.0.1);
+ *  - published ports (see ports.ts) are DNAT'ed and let through, with
+ *    masquerade where the reply would not come back otherwise (hairpin,
+ *    and connections from 127.0.0.1).
  *
  * Be aware: berth owns only its table; another table's drop (e.g. Docker's
  * FORWARD policy DROP) still applies to the same packets.
@@ -22,6 +29,7 @@ import {
   addSet,
   addTable,
   ctState,
+  ctStatusDnat,
   deleteTable,
   drop,
   iifname,
@@ -30,6 +38,7 @@ import {
   oifname,
   rule,
 } from './nft-json.js'
+import { type FirewallPort, renderPorts } from './ports.js'
 
 /** berth's one table. */
 export const BERTH_TABLE: TableRef = { family: 'inet', name: 'berth' }
@@ -39,6 +48,7 @@ export interface FirewallNetwork {
   readonly name: string
   readonly bridge: string
   readonly subnet: string
+  readonly gateway: string
   readonly internal: boolean
 }
 
@@ -46,6 +56,7 @@ export interface FirewallNetwork {
 const label = (name: string): string => (name.length > 40 ? `${name.slice(0, 39)}…` : name)
 
 const FORWARD = 'forward'
+const RAW = 'raw_prerouting'
 const POSTROUTING = 'postrouting'
 const BRIDGES = '@bridges'
 
@@ -74,12 +85,31 @@ const networkNatRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
           [ipAddr('saddr', n.subnet), oifname(n.bridge, '!=')],
           masquerade,
         ),
+        rule(
+          t,
+          POSTROUTING,
+          `${label(n.name)}: hairpin, a container reaching a published port on its own network`,
+          [ipAddr('saddr', n.subnet), ipAddr('daddr', n.subnet), ctStatusDnat],
+          masquerade,
+        ),
       ]
 
-/** Host-wide firewall settings. */
+/** Raw-priority drops: before conntrack and NAT see the packet. */
+const networkRawRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => [
+  rule(
+    t,
+    RAW,
+    `${label(n.name)}: containers are reached only from their bridge (or through a published port)`,
+    [ipAddr('daddr', n.subnet), ipAddr('daddr', `${n.gateway}/32`, '!='), iifname(n.bridge, '!=')],
+    drop,
+  ),
+]
+
+/** Host-wide firewall settings and the published ports. */
 export interface FirewallOptions {
   /** Drop forwarded traffic berth does not accept (set when berth enabled forwarding). */
   readonly dropOtherForwarding?: boolean | undefined
+  readonly ports?: readonly FirewallPort[] | undefined
 }
 
 /**
@@ -99,12 +129,30 @@ export const renderRuleset = (
   addSet(t, 'bridges', 'ifname', networks.map(n => n.bridge), 'bridges of all berth networks'),
   addBaseChain(t, FORWARD, 'filter', 'forward', 0, opts.dropOtherForwarding ? 'drop' : 'accept'),
   addBaseChain(t, POSTROUTING, 'nat', 'postrouting', 100),
+  addBaseChain(t, RAW, 'filter', 'prerouting', -300),
+  rule(
+    t,
+    RAW,
+    'CVE-2020-8558: 127.0.0.0/8 only from lo (berth bridges have route_localnet on)',
+    [iifname('lo', '!='), ipAddr('daddr', '127.0.0.0/8')],
+    drop,
+  ),
+  ...networks.flatMap(n => networkRawRules(t, n)),
+  ...renderPorts(t, opts.ports ?? []),
   rule(t, FORWARD, 'replies to connections containers opened', [oifname(BRIDGES), ctState(['established', 'related'])], accept),
+  rule(t, FORWARD, 'published ports (DNAT by this table), from anywhere', [oifname(BRIDGES), ctStatusDnat], accept),
   ...networks.flatMap(n => networkForwardRules(t, n)),
   rule(t, FORWARD, 'isolation: berth networks never reach each other', [iifname(BRIDGES), oifname(BRIDGES)], drop),
   rule(t, FORWARD, 'containers may open connections out of the host', [iifname(BRIDGES)], accept),
   rule(t, FORWARD, 'nothing outside may open a connection to a container', [oifname(BRIDGES)], drop),
   ...networks.flatMap(n => networkNatRules(t, n)),
+  rule(
+    t,
+    POSTROUTING,
+    'the host via 127.0.0.1 to a published port: from the gateway address',
+    [oifname(BRIDGES), ipAddr('saddr', '127.0.0.0/8')],
+    masquerade,
+  ),
 ]
 
 /** The batch that removes berth's table (for `system reset`). */

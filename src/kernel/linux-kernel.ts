@@ -17,6 +17,8 @@ import { removeEtcFiles, writeEtcFiles } from './etc-files.js'
 import type { NativeNetns } from './native.js'
 import { NetnsDir } from './netns.js'
 import { applyNft } from './nft.js'
+import { writeSysctl } from './sysctl.js'
+import { flushConntrack } from './conntrack.js'
 import { type LinkInfo, type RouteInfo, Rtnl, errnoOf } from './rtnl.js'
 
 const tolerate = async (work: () => Promise<void>, ...errnos: string[]): Promise<void> => {
@@ -122,6 +124,12 @@ export class KernelSession implements OpApplier {
         return removeEtcFiles(this.etcNetnsDir, op.netns)
       case 'nft.apply':
         return applyNft(op.commands)
+      case 'link.hairpin':
+        return this.host.setHairpin(await this.#index(undefined, op.dev))
+      case 'sysctl.set':
+        return writeSysctl(op.path, op.value)
+      case 'conntrack.flush':
+        return flushConntrack(op.proto, op.port)
     }
   }
 

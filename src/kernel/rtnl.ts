@@ -168,6 +168,28 @@ export class Rtnl {
     await this.#nl(nl => nl.setLink({ index, flags: { up: true }, change: { up: true } }, alias ? { ifalias: alias } : {}, TIMEOUT))
   }
 
+  /**
+   * Turns on hairpin mode of a bridge port, so a frame can leave by the port
+   * it came in (a container reaching its own published port). Hand-built:
+   * the `netlink` package cannot mark IFLA_PROTINFO as nested, and without
+   * NLA_F_NESTED the kernel reads it as the old "port state" format.
+   */
+  async setHairpin(index: number): Promise<void> {
+    const AF_BRIDGE = 7
+    const IFLA_PROTINFO = 12
+    const NLA_F_NESTED = 0x8000
+    const IFLA_BRPORT_MODE = 4
+    const msg = Buffer.alloc(16 + 4 + 8)
+    msg.writeUInt8(AF_BRIDGE, 0) // ifinfomsg: family, pad, type, index, flags, change
+    msg.writeInt32LE(index, 4)
+    msg.writeUInt16LE(4 + 8, 16) // IFLA_PROTINFO | NLA_F_NESTED, holding:
+    msg.writeUInt16LE(IFLA_PROTINFO | NLA_F_NESTED, 18)
+    msg.writeUInt16LE(5, 20) //   IFLA_BRPORT_MODE (u8) = 1, padded to 8
+    msg.writeUInt16LE(IFLA_BRPORT_MODE, 22)
+    msg.writeUInt8(1, 24)
+    await this.#nl(nl => nl.request(19 /* RTM_SETLINK */, msg, TIMEOUT))
+  }
+
   /** Adds `ip/prefix` with its broadcast address. */
   async addAddress(index: number, ip: string, prefix: number, broadcast: string): Promise<void> {
     await this.#nl(nl => nl.newAddress(

@@ -16,3 +16,9 @@ export const ensureSysctl = async (key: string, value: string): Promise<string> 
   if (previous !== value) await fs.writeFile(pathOf(key), value)
   return previous
 }
+
+/** Writes /proc/sys/<path…> (segments, so device names with dots work). */
+export const writeSysctl = async (path: readonly string[], value: string): Promise<void> => {
+  if (path.some(p => p.includes('/') || p === '..')) throw new TypeError(`bad sysctl path ${path.join('.')}`)
+  await fs.writeFile(`/proc/sys/${path.join('/')}`, value)
+}

@@ -7,6 +7,7 @@ import { invalid } from '../errors.js'
 import { parseIpv4 } from './ipv4.js'
 import { checkHostname, checkObjectName } from './names.js'
 import { wireError } from './parse-network.js'
+import { type PortRequest, parsePortBindings } from './ports.js'
 
 /** One requested network attachment. */
 export interface AttachRequest {
@@ -21,6 +22,7 @@ export interface ContainerCreateRequest {
   readonly hostname?: string | undefined
   readonly cmd: readonly string[]
   readonly attach: AttachRequest
+  readonly ports: readonly PortRequest[]
 }
 
 const EndpointWire = z.object({
@@ -31,7 +33,14 @@ const EndpointWire = z.object({
 const CreateWire = z.object({
   Hostname: z.string().optional(),
   Cmd: z.array(z.string()).nullish(),
-  HostConfig: z.object({ NetworkMode: z.string().optional() }).nullish(),
+  HostConfig: z
+    .object({
+      NetworkMode: z.string().optional(),
+      PortBindings: z
+        .record(z.string(), z.array(z.object({ HostIp: z.string().optional(), HostPort: z.string().optional() })).nullable())
+        .nullish(),
+    })
+    .nullish(),
   NetworkingConfig: z
     .object({ EndpointsConfig: z.record(z.string(), EndpointWire).nullish() })
     .nullish(),
@@ -75,6 +84,7 @@ export const parseContainerCreate = (
     hostname: w.Hostname ? checkHostname(w.Hostname) : undefined,
     cmd: w.Cmd ?? [],
     attach: { network, ip: parseIpOption(ep?.IPAMConfig?.IPv4Address) },
+    ports: parsePortBindings(w.HostConfig?.PortBindings),
   }
 }
 

@@ -1,3 +1,5 @@
+import type { PortMapping } from './ports.js'
+
 /**
  * berth's domain model. These objects are what the state document holds and
  * what the planners read; the kernel is derived from them, never the other
@@ -69,6 +71,8 @@ export interface Container {
   readonly netns: string
   readonly cmd: readonly string[]
   readonly endpoints: readonly Endpoint[]
+  /** Published ports (DNAT'ed to the endpoint that carries the default route). */
+  readonly ports: readonly PortMapping[]
   /** Next `ethN` index; only ever grows within a sandbox (oracle §2). */
   readonly nextIfIndex: number
   readonly process: ProcessState

@@ -67,6 +67,22 @@ export type Op =
     }
   | { readonly kind: 'files.remove'; readonly netns: string }
   | { readonly kind: 'nft.apply'; readonly commands: readonly NftCommand[]; readonly undo: readonly NftCommand[] }
+  /** Hairpin mode on a bridge port (a container reaching its own published port). */
+  | { readonly kind: 'link.hairpin'; readonly dev: string }
+  /**
+   * A sysctl of the daemon's netns, as path segments under /proc/sys (an
+   * interface name may contain dots). Only per-device keys, which go with
+   * their device: nothing to undo.
+   */
+  | { readonly kind: 'sysctl.set'; readonly path: readonly string[]; readonly value: string }
+  /**
+   * Forgets conntrack entries for a host port, so flows that started before
+   * a publish (or unpublish) do not keep their old NAT (UDP especially).
+   */
+  | { readonly kind: 'conntrack.flush'; readonly proto: 'tcp' | 'udp'; readonly port: number }
+
+/** An optional op as a (possibly empty) list, for spreading into plans. */
+export const optional = (op: Op | undefined): Op[] => (op ? [op] : [])
 
 /** The op that undoes `op`, or undefined when nothing needs undoing. */
 export const inverse = (op: Op): Op | undefined => {
@@ -87,6 +103,12 @@ export const inverse = (op: Op): Op | undefined => {
         : { kind: 'files.remove', netns: op.netns }
     case 'nft.apply':
       return { kind: 'nft.apply', commands: op.undo, undo: op.commands }
+    case 'link.hairpin':
+    case 'sysctl.set':
+      // Settings of a device berth made: they go away with the device.
+      return undefined
+    case 'conntrack.flush':
+      return undefined
     case 'link.up':
     case 'netns.delete':
     case 'link.delete':
@@ -123,5 +145,11 @@ export const describeOp = (op: Op): string => {
       return `${op.kind} ${op.netns} ${Object.keys(op.files).join(',')}`
     case 'nft.apply':
       return `${op.kind} (${op.commands.length} commands)`
+    case 'link.hairpin':
+      return `${op.kind} ${op.dev}`
+    case 'sysctl.set':
+      return `${op.kind} ${op.path.join('.')}=${op.value}`
+    case 'conntrack.flush':
+      return `${op.kind} ${op.proto}/${op.port}`
   }
 }

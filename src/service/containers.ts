@@ -8,7 +8,10 @@ import { planEndpointCreate } from '../drivers/bridge/plan-endpoint.js'
 import { netnsName, shortId } from '../model/names.js'
 import type { ContainerCreateRequest } from '../model/parse-container.js'
 import type { Container } from '../model/types.js'
+import { planPortChange } from '../firewall/plan.js'
+import { optional } from '../plan/ops.js'
 import { planSandboxCreate, planSandboxRemove } from '../plan/sandbox.js'
+import { conntrackOps, releasePorts, reservePorts } from './published.js'
 import type { ServiceContext } from './context.js'
 import { buildEndpoint, etcFilesOf } from './endpoints.js'
 import { findContainer } from './lookup.js'
@@ -59,6 +62,9 @@ export class ContainerService {
         )
       }
       const { net, ep } = buildEndpoint(s, req.attach, 0)
+      // Docker discards -p on internal networks; so does berth (with a log line).
+      if (net.internal && req.ports.length > 0) this.ctx.log.warn({ name: req.name, network: net.name }, 'published ports are discarded on internal networks')
+      const ports = reservePorts(this.ctx, s, net.internal ? [] : req.ports)
       const c: Container = {
         id,
         name: req.name,
@@ -67,15 +73,24 @@ export class ContainerService {
         netns,
         cmd: req.cmd,
         endpoints: [ep],
+        ports,
         nextIfIndex: 1,
         process: { status: 'created' },
         status: 'creating',
       }
       await createRecorded(this.ctx, {
         record: putContainer(c),
-        plan: () => [...planSandboxCreate(c, etcFilesOf(this.ctx, c)), ...planEndpointCreate(net, c, ep, true)],
+        plan: (before, after) => [
+          ...planSandboxCreate(c, etcFilesOf(this.ctx, c)),
+          ...planEndpointCreate(net, c, ep, true),
+          ...optional(planPortChange({ s: before, c: undefined }, { s: after, c })),
+          ...conntrackOps(ports),
+        ],
         commit: patchContainer(id, x => withEndpointStatus({ ...x, status: 'ready' }, ep.id, 'ready')),
         abandon: dropContainer(id),
+      }).catch((e: unknown) => {
+        releasePorts(this.ctx, ports)
+        throw e
       })
       this.ctx.log.info({ container: id, name: c.name, netns, ip: ep.ip }, 'container created')
       return this.inspect(id)
@@ -132,9 +147,14 @@ export class ContainerService {
       await this.processes.killAll(c.id, this.ctx.kernel.netns.path(c.netns))
       await removeRecorded(this.ctx, {
         mark: patchContainer(c.id, x => ({ ...x, status: 'removing' })),
-        plan: () => planSandboxRemove(c),
+        plan: before => [
+          ...optional(planPortChange({ s: before, c }, { s: before, c: undefined })),
+          ...conntrackOps(c.ports),
+          ...planSandboxRemove(c),
+        ],
         drop: dropContainer(c.id),
       })
+      releasePorts(this.ctx, c.ports)
       fs.rmSync(this.processes.dir(c.id), { recursive: true, force: true })
       this.ctx.log.info({ container: c.id, name: c.name }, 'container removed')
     })

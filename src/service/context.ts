@@ -3,6 +3,7 @@
  * singletons): configuration, state, kernel port, locks and logger.
  */
 import type { Logger } from 'pino'
+import type { PortReservations } from '../kernel/port-reservations.js'
 import type { LinkInfo, RouteInfo } from '../kernel/rtnl.js'
 import type { DaemonConfig } from '../model/types.js'
 import type { HostResolv } from '../plan/etc-files.js'
@@ -32,6 +33,8 @@ export interface ServiceContext {
   readonly kernel: Kernel
   readonly locks: KeyedLock
   readonly log: Logger
+  /** Host ports held for published ports. */
+  readonly ports: PortReservations
   /** The host's resolv.conf, read when a container is created. */
   readonly hostResolv: () => HostResolv
 }

@@ -11,7 +11,8 @@ import { containerIfname, containerMac, vethName } from '../model/names.js'
 import type { AttachRequest } from '../model/parse-container.js'
 import type { Container, Endpoint, Network, State } from '../model/types.js'
 import { renderHosts, renderResolvConf } from '../plan/etc-files.js'
-import type { Op } from '../plan/ops.js'
+import { type Op, optional } from '../plan/ops.js'
+import { planPortChange } from '../firewall/plan.js'
 import type { ServiceContext } from './context.js'
 import { findContainer, findNetwork } from './lookup.js'
 import { createRecorded, removeRecorded } from './recorded.js'
@@ -82,9 +83,11 @@ export class EndpointService {
       const next: Container = { ...c, endpoints: [...c.endpoints, ep], nextIfIndex: c.nextIfIndex + 1 }
       await createRecorded(this.ctx, {
         record: patchContainer(c.id, x => ({ ...x, endpoints: [...x.endpoints, ep], nextIfIndex: x.nextIfIndex + 1 })),
-        plan: () => [
+        plan: (before, after) => [
           ...planEndpointCreate(net, next, ep, routeCarrier(c) === undefined),
           this.#filesOp(c, next),
+          // Ports follow the default-route endpoint: a first endpoint makes them live.
+          ...optional(planPortChange({ s: before, c }, { s: after, c: next })),
         ],
         commit: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'ready')),
         abandon: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
@@ -111,7 +114,12 @@ export class EndpointService {
           : []
       await removeRecorded(this.ctx, {
         mark: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'removing')),
-        plan: () => [...planEndpointRemove(ep), ...moveRoute, this.#filesOp(c, next)],
+        plan: (before, after) => [
+          ...optional(planPortChange({ s: before, c }, { s: after, c: next })),
+          ...planEndpointRemove(ep),
+          ...moveRoute,
+          this.#filesOp(c, next),
+        ],
         drop: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
       })
       this.ctx.log.info({ container: c.id, network: net.id }, 'container disconnected')

@@ -7,7 +7,7 @@
  *  2. make sure the default network `bridge` exists;
  *  3. remove berth-owned kernel objects the state does not know;
  *  4. re-create what the state says should exist but is missing;
- *  5. re-apply the whole firewall table;
+ *  5. re-apply the whole firewall table, and hold the published host ports;
  *  6. re-adopt container processes that still run.
  */
 import { renderFor } from '../firewall/plan.js'
@@ -94,5 +94,11 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
   await applyPlan(ctx.kernel.session(), [{ kind: 'nft.apply', commands: renderFor(state), undo: [] }])
+  // Hold every published host port again (a restart closed the sockets).
+  for (const c of state.containers) {
+    for (const p of c.ports) {
+      if (!ctx.ports.reserve(p)) ctx.log.warn({ container: c.name, port: p }, 'a published host port is now used by another program')
+    }
+  }
   return repaired
 }

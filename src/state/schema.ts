@@ -50,6 +50,14 @@ const ProcessJSON = z.object({
   finishedAt: z.string().optional(),
 })
 
+const PortJSON = z.object({
+  proto: z.enum(['tcp', 'udp']),
+  containerPort: z.number().int(),
+  hostIp: z.string(),
+  hostPort: z.number().int(),
+  requested: z.object({ hostIp: z.string(), hostPort: z.string() }),
+})
+
 const ContainerJSON = z.object({
   id: z.string(),
   name: z.string(),
@@ -58,6 +66,7 @@ const ContainerJSON = z.object({
   netns: z.string(),
   cmd: z.array(z.string()),
   endpoints: z.array(EndpointJSON),
+  ports: z.array(PortJSON).default([]),
   nextIfIndex: z.number().int(),
   process: ProcessJSON,
   status: Lifecycle,

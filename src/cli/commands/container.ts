@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander'
 import { type ApiClient, CliError, daemonError } from '../client.js'
+import { parsePublishFlags } from '../../model/ports.js'
 import { inspectEach, removeEach } from '../each.js'
 import { short, table } from '../format.js'
 
@@ -11,6 +12,7 @@ const out = (text: string) => void process.stdout.write(text)
 const enc = encodeURIComponent
 
 interface CreateOptions {
+  publish: string[]
   name?: string
   network?: string
   ip?: string
@@ -20,6 +22,7 @@ interface CreateOptions {
 }
 
 interface Summary {
+  Ports: { IP: string; PrivatePort: number; PublicPort: number; Type: string }[]
   Id: string
   Names: string[]
   Command: string
@@ -32,7 +35,7 @@ interface Summary {
 const createBody = (o: CreateOptions, cmd: string[]) => ({
   Hostname: o.hostname,
   Cmd: cmd,
-  HostConfig: { NetworkMode: o.network ?? 'default' },
+  HostConfig: { NetworkMode: o.network ?? 'default', PortBindings: parsePublishFlags(o.publish) },
   NetworkingConfig: o.ip ? { EndpointsConfig: { [o.network ?? 'bridge']: { IPAMConfig: { IPv4Address: o.ip } } } } : undefined,
 })
 
@@ -42,6 +45,12 @@ const createOptions = (c: Command) =>
     .option('--network <network>', 'network to connect to (default: bridge)')
     .option('--ip <ip>', 'IPv4 address (networks with a user-given subnet)')
     .option('-h, --hostname <name>', 'hostname (default: the short id)')
+    .option(
+      '-p, --publish <[ip:][hostPort:]port[/proto]>',
+      'publish a container port on the host (repeatable; ranges like 8000-8002:80-82)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .argument('[cmd...]', 'command run in the container, after --')
 
 /** Creates a container; daemon errors exit 125 like `docker run`. */
@@ -50,7 +59,8 @@ const createContainer = async (client: ApiClient, o: CreateOptions, cmd: string[
     const name = o.name ? `?name=${enc(o.name)}` : ''
     return (await client.json<{ Id: string }>('POST', `/containers/create${name}`, createBody(o, cmd))).Id
   } catch (e) {
-    throw e instanceof CliError ? new CliError(e.message, 125, e.status) : e
+    // Like `docker run`: any failure to create exits 125 (bad flags included).
+    throw e instanceof CliError ? new CliError(e.message, 125, e.status) : new CliError((e as Error).message, 125)
   }
 }
 
@@ -109,9 +119,10 @@ export const registerContainerCommands = (program: Command, client: Client): voi
         JSON.stringify(c.Command),
         new Date(c.Created * 1000).toISOString().replace('T', ' ').slice(0, 19),
         c.Status,
+        c.Ports.map(p => `${p.IP}:${p.PublicPort}->${p.PrivatePort}/${p.Type}`).join(', '),
         Object.entries(c.NetworkSettings.Networks).map(([n, e]) => `${n}=${e.IPAddress}`).join(','),
       ])
-      out(table(['CONTAINER ID', 'NAME', 'COMMAND', 'CREATED', 'STATUS', 'NETWORKS'], rows))
+      out(table(['CONTAINER ID', 'NAME', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NETWORKS'], rows))
     })
 
   program
@@ -128,6 +139,24 @@ export const registerContainerCommands = (program: Command, client: Client): voi
     .action((refs: string[], o: { force?: boolean }) =>
       removeEach(client(), refs, ref => `/containers/${ref}${o.force ? '?force=1' : ''}`),
     )
+
+  program
+    .command('port')
+    .description("list a container's published ports")
+    .argument('<container>')
+    .argument('[port]', 'only this container port (80 or 80/tcp)')
+    .action(async (ref: string, only?: string) => {
+      const c = await client().json<{ NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[]> } }>(
+        'GET',
+        `/containers/${enc(ref)}/json`,
+      )
+      const want = only && !only.includes('/') ? `${only}/tcp` : only
+      const lines = Object.entries(c.NetworkSettings.Ports)
+        .filter(([k]) => !want || k === want)
+        .flatMap(([k, bindings]) => bindings.map(b => (want ? `${b.HostIp}:${b.HostPort}` : `${k} -> ${b.HostIp}:${b.HostPort}`)))
+      if (want && lines.length === 0) throw new CliError(`Error: No public port '${want}' published for ${ref}`)
+      out(lines.map(l => `${l}\n`).join(''))
+    })
 
   program
     .command('logs')

@@ -43,6 +43,8 @@ export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defau
     mtu: n.mtu,
     alias: ownerAlias(ep.id),
   },
+  // A container reaching its own published port: the frame leaves by the port it came in.
+  { kind: 'link.hairpin', dev: ep.hostIfname },
   { kind: 'link.up', netns: c.netns, dev: ep.ifname },
   ...planAddressing(n, c, ep, defaultRoute),
 ]
@@ -50,6 +52,7 @@ export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defau
 /** Re-asserts an existing endpoint (repair): both ends up, address, route. */
 export const planEndpointRefresh = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => [
   { kind: 'link.up', dev: ep.hostIfname },
+  { kind: 'link.hairpin', dev: ep.hostIfname },
   { kind: 'link.up', netns: c.netns, dev: ep.ifname },
   ...planAddressing(n, c, ep, defaultRoute),
 ]

@@ -18,11 +18,17 @@ export const subnetOf = (n: Pick<Network, 'subnet'>) => {
 export const bridgeMac = (networkId: string): string =>
   ['02', '42', ...(networkId.slice(0, 8).match(/../g) ?? [])].join(':')
 
-/** Creates the bridge, puts the gateway address on it and brings it up. */
+/**
+ * Creates the bridge, puts the gateway address on it and brings it up.
+ * route_localnet lets the host reach published ports via 127.0.0.1 (the
+ * DNAT'ed packet leaves through the bridge with source 127.0.0.1); the
+ * firewall pairs it with the CVE-2020-8558 drop.
+ */
 export const planNetworkCreate = (n: Network): Op[] => {
   const subnet = subnetOf(n)
   return [
     { kind: 'link.bridge', name: n.bridge, mac: bridgeMac(n.id), mtu: n.mtu, alias: ownerAlias(n.id) },
+    { kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', n.bridge, 'route_localnet'], value: '1' },
     { kind: 'addr.add', dev: n.bridge, ip: n.gateway, prefix: subnet.prefix, broadcast: formatIpv4(lastOf(subnet)) },
     { kind: 'link.up', dev: n.bridge },
   ]

@@ -1,0 +1,59 @@
+/**
+ * Host ports held by berth: each published port is reserved by really
+ * binding it in the daemon's netns (as Docker does), so a clash with
+ * another publish or with a program already using the port is an error at
+ * publish time, and no program can take the port while it is published.
+ *
+ * Be aware: TCP reservations are bound but never listen, so nothing is ever
+ * accepted on them; published traffic is DNAT'ed before it could reach them.
+ */
+import fs from 'node:fs'
+import type { NativeNetns } from './native.js'
+
+/** The socket identity of a published port. */
+export interface HostPort {
+  readonly proto: 'tcp' | 'udp'
+  readonly hostIp: string
+  readonly hostPort: number
+}
+
+const keyOf = (p: HostPort) => `${p.proto}/${p.hostIp}/${p.hostPort}`
+
+/** Reserved host ports of one daemon. */
+export class PortReservations {
+  #fds = new Map<string, number>()
+
+  constructor(private readonly native: Pick<NativeNetns, 'bindPort'>) {}
+
+  /** Binds the port; false when the kernel says it is in use (EADDRINUSE/EACCES). */
+  reserve(p: HostPort): boolean {
+    if (this.#fds.has(keyOf(p))) return true
+    try {
+      this.#fds.set(keyOf(p), this.native.bindPort(p.proto, p.hostIp, p.hostPort))
+      return true
+    } catch (e) {
+      const errno = (e as { errno?: number }).errno
+      if (errno === 98 /* EADDRINUSE */ || errno === 13 /* EACCES */) return false
+      throw e
+    }
+  }
+
+  /** Closes the reservation (missing is fine). */
+  release(p: HostPort): void {
+    const fd = this.#fds.get(keyOf(p))
+    if (fd === undefined) return
+    fs.closeSync(fd)
+    this.#fds.delete(keyOf(p))
+  }
+
+  /** The range for "any port", from /proc/sys/net/ipv4/ip_local_port_range. */
+  ephemeralRange(): [number, number] {
+    try {
+      const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+      if (lo && hi && lo <= hi) return [lo, hi]
+    } catch {
+      // fall through to Docker's fallback
+    }
+    return [49153, 65535]
+  }
+}

@@ -1,0 +1,91 @@
+// Published ports (-p) over real traffic: reachable from the outside (client
+// IP preserved), from the host (127.0.0.1 and its own addresses), from
+// containers (hairpin, own port, other networks); TCP and UDP; removal
+// leaves exactly the ruleset that was there before.
+import t from 'tap'
+import { HOST_IP, OUTSIDE_IP, cannotRun, run, world, type World } from '../helpers/world.js'
+
+const skip = cannotRun()
+if (skip) t.plan(0, skip)
+
+/** A container command: echo servers answering with the peer address. */
+export const ECHO_SERVERS =
+  "socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' & " +
+  "socat TCP-LISTEN:81,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' & " +
+  "socat UDP-LISTEN:90,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' & wait"
+
+/** What a TCP (or UDP) client in `netns` gets back from ip:port ('' = nothing). */
+export const ask = async (w: World, netns: string, ip: string, port: number, proto: 'tcp' | 'udp' = 'tcp') => {
+  const target = proto === 'tcp' ? `TCP:${ip}:${port},connect-timeout=2` : `UDP:${ip}:${port}`
+  return (await run(['ip', 'netns', 'exec', netns, 'sh', '-c', `echo x | socat -T2 - ${target}`], undefined, 10_000)).stdout.trim()
+}
+
+/** Starts a web container with the echo servers on `net`, publishing `ports`. */
+export const startWeb = async (w: World, name: string, net: string, ports: string[]) => {
+  await w.ok(['run', '-d', '--name', name, '--network', net, ...ports.flatMap(p => ['-p', p]), '--', 'sh', '-c', ECHO_SERVERS])
+  for (let i = 0; i < 50 && (await ask(w, w.ns(name), '127.0.0.1', 80)) === ''; i++) await new Promise(r => setTimeout(r, 50))
+}
+
+t.test('reachability of published ports', async t => {
+  const w = await world(t)
+  const pristine = w.snapshot()
+  await w.ok(['network', 'create', '--subnet', '10.70.0.0/24', 'front'])
+  await w.ok(['network', 'create', '--subnet', '10.71.0.0/24', 'other'])
+  await startWeb(w, 'web', 'front', ['8080:80', '127.0.0.1:8081:81', '8082:90/udp'])
+  await w.ok(['run', '-d', '--name', 'peer', '--network', 'front', '--', 'sleep', '300'])
+  await w.ok(['run', '-d', '--name', 'far', '--network', 'other', '--', 'sleep', '300'])
+
+  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'outside → host:8080, client address preserved')
+  t.equal(await ask(w, w.outside, HOST_IP, 8082, 'udp'), OUTSIDE_IP, 'outside → host:8082/udp, client address preserved')
+  t.equal(await ask(w, w.host, '127.0.0.1', 8080), '10.70.0.1', 'host → 127.0.0.1:8080')
+  t.equal(await ask(w, w.host, '127.0.0.1', 8081), '10.70.0.1', 'host → 127.0.0.1:8081 (published on 127.0.0.1)')
+  t.equal(await ask(w, w.host, HOST_IP, 8080), HOST_IP, 'host → its own address:8080')
+  t.equal(await ask(w, w.host, '10.71.0.1', 8080), '10.70.0.1', 'host → another of its addresses (a gateway):8080, masqueraded as it crosses to another network')
+  t.equal(await ask(w, w.host, HOST_IP, 8082, 'udp'), HOST_IP, 'host → own address:8082/udp')
+  t.equal(await ask(w, w.ns('peer'), HOST_IP, 8080), '10.70.0.1', 'same network → host:8080 (hairpin)')
+  t.equal(await ask(w, w.ns('peer'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'same network → host:8082/udp (hairpin)')
+  t.equal(await ask(w, w.ns('web'), HOST_IP, 8080), '10.70.0.1', 'the container → its own published port')
+  t.equal(await ask(w, w.ns('far'), HOST_IP, 8080), '10.70.0.1', 'another network → host:8080')
+  t.equal(await ask(w, w.ns('far'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'another network → host:8082/udp')
+  t.equal(await ask(w, w.ns('far'), '10.70.0.2', 80), '', 'but not the container address directly (isolation)')
+
+  const inspect = JSON.parse(await w.ok(['inspect', 'web']))[0]
+  t.same(inspect.NetworkSettings.Ports, {
+    '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }],
+    '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '8081' }],
+    '90/udp': [{ HostIp: '0.0.0.0', HostPort: '8082' }],
+  })
+  t.same(inspect.HostConfig.PortBindings, {
+    '80/tcp': [{ HostIp: '', HostPort: '8080' }],
+    '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '8081' }],
+    '90/udp': [{ HostIp: '', HostPort: '8082' }],
+  })
+  t.equal(await w.ok(['port', 'web']), '80/tcp -> 0.0.0.0:8080\n81/tcp -> 127.0.0.1:8081\n90/udp -> 0.0.0.0:8082')
+  t.equal(await w.ok(['port', 'web', '81']), '127.0.0.1:8081')
+  t.match(await w.ok(['ps']), /0\.0\.0\.0:8080->80\/tcp, 127\.0\.0\.1:8081->81\/tcp, 0\.0\.0\.0:8082->90\/udp/)
+
+  await w.ok(['rm', '-f', 'web', 'peer', 'far'])
+  t.equal(await ask(w, w.outside, HOST_IP, 8080), '', 'unpublished once removed')
+  await w.ok(['network', 'rm', 'front', 'other'])
+  t.same(w.snapshot(), pristine, 'the ruleset and everything else are as before')
+})
+
+t.test('ranges, random ports and removal of exactly one container\'s elements', async t => {
+  const w = await world(t)
+  await w.ok(['network', 'create', '--subnet', '10.72.0.0/24', 'rng'])
+  await startWeb(w, 'ranged', 'rng', ['8000-8001:80-81'])
+  await startWeb(w, 'random', 'rng', ['80'])
+  t.equal(await w.ok(['port', 'ranged']), '80/tcp -> 0.0.0.0:8000\n81/tcp -> 0.0.0.0:8001')
+  const [lo, hi] = (await run(['ip', 'netns', 'exec', w.host, 'cat', '/proc/sys/net/ipv4/ip_local_port_range'])).stdout.trim().split(/\s+/).map(Number)
+  const randomPort = Number((await w.ok(['port', 'random', '80'])).split(':')[1])
+  t.ok(randomPort >= (lo ?? 0) && randomPort <= (hi ?? 0), `a free port of ip_local_port_range (${randomPort})`)
+  t.equal(await ask(w, w.outside, HOST_IP, 8001), OUTSIDE_IP, 'range member reachable')
+  t.equal(await ask(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'random port reachable')
+  const before = (await run(['ip', 'netns', 'exec', w.host, 'nft', '-j', 'list', 'map', 'inet', 'berth', 'pub_any_port'])).stdout
+  t.match(before, /8000/)
+  await w.ok(['rm', '-f', 'ranged'])
+  const after = (await run(['ip', 'netns', 'exec', w.host, 'nft', '-j', 'list', 'map', 'inet', 'berth', 'pub_any_port'])).stdout
+  t.notMatch(after, /"8000"|\b8000\b/, 'its elements are gone')
+  t.match(after, new RegExp(`\\b${randomPort}\\b`), 'the other container\'s element stays')
+  t.equal(await ask(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'and keeps working')
+})
