@@ -34,12 +34,19 @@ export const renderFor = (s: State) =>
     ports: s.containers.filter(c => c.status !== 'removing').flatMap(c => containerPorts(s, c)),
   })
 
-/** The op that moves the table from `before` to `after`. */
-export const planFirewall = (before: State, after: State): Op => ({
-  kind: 'nft.apply',
-  commands: renderFor(after),
-  undo: renderFor(before),
-})
+const bridgesOf = (s: State) => firewallNetworks(s).map(n => n.bridge)
+
+/** The ops that move the firewall from `before` to `after` (a network change). */
+export const planFirewall = (before: State, after: State): Op[] => [
+  { kind: 'nft.apply', commands: renderFor(after), undo: renderFor(before) },
+  { kind: 'nft.holes', bridges: bridgesOf(after), previous: bridgesOf(before) },
+]
+
+/** The firewall as a state says it should be (start, repair). */
+export const planFirewallFor = (s: State): Op[] => [
+  { kind: 'nft.apply', commands: renderFor(s), undo: [] },
+  { kind: 'nft.holes', bridges: bridgesOf(s), previous: [] },
+]
 
 const portKey = (p: FirewallPort) => JSON.stringify(p)
 

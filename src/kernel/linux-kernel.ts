@@ -16,7 +16,8 @@ import type { DaemonConfig } from '../model/types.js'
 import { removeEtcFiles, writeEtcFiles } from './etc-files.js'
 import type { NativeNetns } from './native.js'
 import { NetnsDir } from './netns.js'
-import { applyNft } from './nft.js'
+import { IPTABLES_FILTER, parseFilterListing, planHoles } from '../firewall/holes.js'
+import { applyNft, listNftTable } from './nft.js'
 import { writeSysctl } from './sysctl.js'
 import { flushConntrack } from './conntrack.js'
 import { type LinkInfo, type RouteInfo, Rtnl, errnoOf } from './rtnl.js'
@@ -130,6 +131,12 @@ export class KernelSession implements OpApplier {
         return writeSysctl(op.path, op.value)
       case 'conntrack.flush':
         return flushConntrack(op.proto, op.port)
+      case 'nft.holes': {
+        const listing = await listNftTable(IPTABLES_FILTER.family, IPTABLES_FILTER.name)
+        const commands = listing ? planHoles(parseFilterListing(listing), op.bridges) : []
+        if (commands.length > 0) await applyNft(commands)
+        return
+      }
     }
   }
 

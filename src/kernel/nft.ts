@@ -26,3 +26,14 @@ export const applyNft = async (commands: readonly NftCommand[]): Promise<void> =
     await fs.rm(dir, { recursive: true, force: true })
   }
 }
+
+/** `nft -j list table` objects, or undefined when there is no such table. */
+export const listNftTable = async (family: string, name: string): Promise<unknown[] | undefined> => {
+  try {
+    const out = await run('nft', ['-j', 'list', 'table', family, name])
+    return (JSON.parse(out) as { nftables: unknown[] }).nftables
+  } catch (e) {
+    if (/No such file or directory/.test((e as Error).message)) return undefined
+    throw e
+  }
+}

@@ -80,6 +80,11 @@ export type Op =
    * a publish (or unpublish) do not keep their old NAT (UDP especially).
    */
   | { readonly kind: 'conntrack.flush'; readonly proto: 'tcp' | 'udp'; readonly port: number }
+  /**
+   * berth's accepts in iptables-nft's filter table for these bridges (see
+   * firewall/holes.ts); `previous` is what to go back to on undo.
+   */
+  | { readonly kind: 'nft.holes'; readonly bridges: readonly string[]; readonly previous: readonly string[] }
 
 /** An optional op as a (possibly empty) list, for spreading into plans. */
 export const optional = (op: Op | undefined): Op[] => (op ? [op] : [])
@@ -109,6 +114,8 @@ export const inverse = (op: Op): Op | undefined => {
       return undefined
     case 'conntrack.flush':
       return undefined
+    case 'nft.holes':
+      return { kind: 'nft.holes', bridges: op.previous, previous: op.bridges }
     case 'link.up':
     case 'netns.delete':
     case 'link.delete':
@@ -151,5 +158,7 @@ export const describeOp = (op: Op): string => {
       return `${op.kind} ${op.path.join('.')}=${op.value}`
     case 'conntrack.flush':
       return `${op.kind} ${op.proto}/${op.port}`
+    case 'nft.holes':
+      return `${op.kind} ${op.bridges.join(',')}`
   }
 }

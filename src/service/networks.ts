@@ -112,7 +112,7 @@ export class NetworkService {
       const { net, cursor } = this.#build(this.ctx.store.state, req, routes)
       await createRecorded(this.ctx, {
         record: s => ({ ...putNetwork(net)(s), poolCursor: cursor }),
-        plan: (before, after) => [...planNetworkCreate(net), planFirewall(before, after)],
+        plan: (before, after) => [...planNetworkCreate(net), ...planFirewall(before, after)],
         commit: putNetwork({ ...net, status: 'ready' }),
         abandon: dropNetwork(net.id),
       })
@@ -141,7 +141,7 @@ export class NetworkService {
   async #removeUnchecked(net: Network): Promise<void> {
     await removeRecorded(this.ctx, {
       mark: putNetwork({ ...net, status: 'removing' }),
-      plan: (before, after) => [planFirewall(before, after), ...planNetworkRemove(net)],
+      plan: (before, after) => [...planFirewall(before, after), ...planNetworkRemove(net)],
       drop: dropNetwork(net.id),
     })
     this.ctx.log.info({ network: net.id, name: net.name }, 'network removed')

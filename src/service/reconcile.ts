@@ -10,7 +10,7 @@
  *  5. re-apply the whole firewall table, and hold the published host ports;
  *  6. re-adopt container processes that still run.
  */
-import { renderFor } from '../firewall/plan.js'
+import { planFirewallFor } from '../firewall/plan.js'
 import { formatCidr, formatIpv4, parseCidrText } from '../model/ipv4.js'
 import { OPT_BRIDGE_NAME } from '../model/parse-network.js'
 import type { Network } from '../model/types.js'
@@ -93,7 +93,7 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
-  await applyPlan(ctx.kernel.session(), [{ kind: 'nft.apply', commands: renderFor(state), undo: [] }])
+  await applyPlan(ctx.kernel.session(), planFirewallFor(state))
   // Hold every published host port again (a restart closed the sockets).
   for (const c of state.containers) {
     for (const p of c.ports) {

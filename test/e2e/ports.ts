@@ -3,28 +3,11 @@
 // containers (hairpin, own port, other networks); TCP and UDP; removal
 // leaves exactly the ruleset that was there before.
 import t from 'tap'
-import { HOST_IP, OUTSIDE_IP, cannotRun, run, world, type World } from '../helpers/world.js'
+import { ask, startWeb } from '../helpers/ports.js'
+import { HOST_IP, OUTSIDE_IP, cannotRun, run, world } from '../helpers/world.js'
 
 const skip = cannotRun()
 if (skip) t.plan(0, skip)
-
-/** A container command: echo servers answering with the peer address. */
-export const ECHO_SERVERS =
-  "socat TCP-LISTEN:80,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' & " +
-  "socat TCP-LISTEN:81,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' & " +
-  "socat UDP-LISTEN:90,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' & wait"
-
-/** What a TCP (or UDP) client in `netns` gets back from ip:port ('' = nothing). */
-export const ask = async (w: World, netns: string, ip: string, port: number, proto: 'tcp' | 'udp' = 'tcp') => {
-  const target = proto === 'tcp' ? `TCP:${ip}:${port},connect-timeout=2` : `UDP:${ip}:${port}`
-  return (await run(['ip', 'netns', 'exec', netns, 'sh', '-c', `echo x | socat -T2 - ${target}`], undefined, 10_000)).stdout.trim()
-}
-
-/** Starts a web container with the echo servers on `net`, publishing `ports`. */
-export const startWeb = async (w: World, name: string, net: string, ports: string[]) => {
-  await w.ok(['run', '-d', '--name', name, '--network', net, ...ports.flatMap(p => ['-p', p]), '--', 'sh', '-c', ECHO_SERVERS])
-  for (let i = 0; i < 50 && (await ask(w, w.ns(name), '127.0.0.1', 80)) === ''; i++) await new Promise(r => setTimeout(r, 50))
-}
 
 t.test('reachability of published ports', async t => {
   const w = await world(t)
