@@ -11,16 +11,19 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { World } from '../test/helpers/world.js'
 import { Api } from './bench/api.js'
+import { benchPorts, portsText } from './bench/ports.js'
 import { type BaselineNet, type Sandbox, batchAttach, batchDetach, scriptAttach, scriptDetach, setupBaselineNet } from './bench/baseline.js'
 import { type Series, msSince, summarise, table } from './bench/stats.js'
 import { checkAttached, checkDetached, netnsMounts, netnsNames, rootLinks, sweepNetns } from './bench/verify.js'
 
 const MIN_RUNS = 50
-const BERTH_NET = { name: 'benchnet', subnet: '10.201.0.0/24', gateway: '10.201.0.1', first: '10.201.0.2/24' }
+const LIVE_PORTS = 500
+const BERTH_NET = { name: 'benchnet', subnet: '10.201.0.0/16', gateway: '10.201.0.1', first: '10.201.0.2/16' }
 const BASE_NET = { bridge: 'bbr0', gateway: '10.200.0.1', prefix: 24, ip: '10.200.0.2' }
 
-const usage = `usage: node dist/scripts/bench.js [--runs N] [--quick] [--json]
+const usage = `usage: node dist/scripts/bench.js [--runs N] [--ports N] [--quick] [--json]
   --runs N   measured iterations per implementation (default ${MIN_RUNS}, at least ${MIN_RUNS} unless --quick)
+  --ports N  published ports kept live for the scaling measure (default ${LIVE_PORTS}; --quick: 20)
   --quick    smoke run: 5 runs by default, any N allowed, 1 warm-up
   --json     print machine-readable results instead of the table`
 
@@ -29,11 +32,17 @@ const fail = (message: string, code = 1): never => {
   process.exit(code)
 }
 
-const options = (): { runs: number; warmup: number; json: boolean } => {
-  let v: { runs?: string | undefined; quick?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined }
+const options = (): { runs: number; warmup: number; json: boolean; ports: number } => {
+  let v: { runs?: string | undefined; ports?: string | undefined; quick?: boolean | undefined; json?: boolean | undefined; help?: boolean | undefined }
   try {
     v = parseArgs({
-      options: { runs: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        runs: { type: 'string' },
+        ports: { type: 'string' },
+        quick: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }).values
   } catch (e) {
     return fail(`${(e as Error).message}\n${usage}`, 2)
@@ -46,7 +55,9 @@ const options = (): { runs: number; warmup: number; json: boolean } => {
   const runs = v.runs === undefined ? (quick ? 5 : MIN_RUNS) : Number(v.runs)
   if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, not "${v.runs}"`, 2)
   if (runs < MIN_RUNS && !quick) fail(`--runs ${runs}: at least ${MIN_RUNS} runs for p95 to mean anything (use --quick for a smoke run)`, 2)
-  return { runs, warmup: quick ? 1 : 5, json: v.json ?? false }
+  const ports = v.ports === undefined ? (quick ? 20 : LIVE_PORTS) : Number(v.ports)
+  if (!Number.isInteger(ports) || ports < 5 || ports > 5000) fail(`--ports must be an integer from 5 to 5000, not "${v.ports}"`, 2)
+  return { runs, warmup: quick ? 1 : 5, json: v.json ?? false, ports }
 }
 
 /** Set by SIGINT/SIGTERM; the loop stops at the next step and cleans up. */
@@ -156,9 +167,11 @@ const main = async () => {
       }
     }
     const rows = summarise(series)
+    log(`bench: published ports: ${opts.runs} publish cycles, then ${opts.ports} ports kept live`)
+    const ports = await benchPorts(api, BERTH_NET.name, opts.runs, opts.ports, checkInterrupt)
     const info = machine()
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ machine: info, runs: opts.runs, warmup: opts.warmup, results: rows }, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({ machine: info, runs: opts.runs, warmup: opts.warmup, results: rows, ports }, null, 2)}\n`)
     } else {
       const attach = rows.find(r => r.operation === 'attach' && r.impl === 'berth')
       process.stdout.write(
@@ -170,6 +183,8 @@ const main = async () => {
           table(rows),
           '',
           `target: berth attach p50 <= 5 ms (now ${attach?.p50Ms.toFixed(2)} ms); netavark ~40 ms, Docker ~175 ms on this VM`,
+          '',
+          portsText(ports),
           '',
         ].join('\n'),
       )

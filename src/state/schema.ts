@@ -4,10 +4,10 @@
  */
 import { z } from 'zod'
 import { systemError } from '../errors.js'
-import type { State } from '../model/types.js'
+import type { Container, State } from '../model/types.js'
 
 /** Version written by this berth. Bump it and add a migration on change. */
-export const STATE_VERSION = 1
+export const STATE_VERSION = 2
 
 const Lifecycle = z.enum(['creating', 'ready', 'removing'])
 const StringMap = z.record(z.string(), z.string())
@@ -80,8 +80,14 @@ const StateJSON = z.object({
   forwardingByBerth: z.boolean().optional(),
 })
 
-/** Migrations from version N to N+1, keyed by N. */
-const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
+/**
+ * Migrations from version N to N+1, keyed by N, on the assembled document.
+ * 1 → 2: containers moved from state.json to one file each (the store
+ * assembles them), the document itself is unchanged.
+ */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  1: doc => ({ ...doc, version: 2 }),
+}
 
 /** An empty state: what a first start begins with. */
 export const emptyState = (): State => ({ networks: [], containers: [], poolCursor: -1 })
@@ -107,6 +113,11 @@ export const parseState = (raw: unknown, source: string): State => {
   return state
 }
 
-/** The document written to disk. */
-export const serializeState = (state: State): string =>
-  `${JSON.stringify({ version: STATE_VERSION, ...state }, null, 2)}\n`
+/** state.json: everything but the containers. */
+export const serializeStateFile = (state: State): string => {
+  const { containers: _c, ...rest } = state
+  return `${JSON.stringify({ version: STATE_VERSION, ...rest }, null, 2)}\n`
+}
+
+/** One container's file. */
+export const serializeContainer = (c: Container): string => `${JSON.stringify(c, null, 2)}\n`

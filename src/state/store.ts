@@ -1,15 +1,20 @@
 /**
- * One versioned JSON document under the data root, written tmp + fsync +
- * rename (+ fsync of the directory), so a crash leaves either the old or the
- * new document, never a torn one.
+ * berth's state on disk: `state.json` (version, networks, pool cursor) and
+ * one `containers/<id>/config.json` per container, each written tmp +
+ * rename (+ fsync of file and directory when durable), so a crash leaves the
+ * old or the new content of a file, never a torn one. Only the files whose
+ * objects changed are written, so an operation costs the same with 1 or
+ * 1000 containers.
  *
  * The store keeps the current state in memory; mutations replace it whole
- * (immutable updates) and are written before the caller goes on.
+ * (immutable updates: an unchanged container keeps its object identity,
+ * which is how changed ones are found) and are written before the caller
+ * goes on.
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type { State } from '../model/types.js'
-import { emptyState, parseState, serializeState } from './schema.js'
+import type { Container, State } from '../model/types.js'
+import { STATE_VERSION, emptyState, parseState, serializeContainer, serializeStateFile } from './schema.js'
 
 /**
  * Writes a file atomically (tmp + rename): a crash leaves the old or the new
@@ -26,37 +31,60 @@ export const writeFileAtomic = async (file: string, data: string, durable = true
     await fh.close()
   }
   await fs.rename(tmp, file)
-  if (!durable) return
-  const dir = await fs.open(path.dirname(file), 'r')
+  if (durable) await syncDir(path.dirname(file))
+}
+
+const syncDir = async (dir: string) => {
+  const fh = await fs.open(dir, 'r')
   try {
-    await dir.sync()
+    await fh.sync()
   } finally {
-    await dir.close()
+    await fh.close()
   }
 }
 
-/** The state document of one daemon. */
+/** The state of one daemon. */
 export class StateStore {
   #state: State = emptyState()
   /** The last state known to be on disk. */
   #saved: State = this.#state
   #writing: Promise<void> = Promise.resolve()
+  /** state.json's content as last written (undefined: not written yet). */
+  #topWritten: string | undefined
   readonly file: string
+  readonly #containersDir: string
 
   constructor(dataRoot: string) {
     this.file = path.join(dataRoot, 'state.json')
+    this.#containersDir = path.join(dataRoot, 'containers')
   }
 
-  /** Loads the document (an absent file is an empty state). */
+  #containerFile(id: string): string {
+    return path.join(this.#containersDir, id, 'config.json')
+  }
+
+  /** Loads the state (an absent state.json is an empty state). */
   async load(): Promise<State> {
+    let raw: Record<string, unknown>
     try {
-      this.#state = parseState(JSON.parse(await fs.readFile(this.file, 'utf8')), this.file)
+      raw = JSON.parse(await fs.readFile(this.file, 'utf8')) as Record<string, unknown>
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-      this.#state = emptyState()
+      this.#state = this.#saved = emptyState()
+      return this.#state
     }
-    this.#saved = this.#state
+    const inline = Array.isArray(raw.containers) // version 1 kept them in state.json
+    const containers = inline ? raw.containers : await this.#readContainers()
+    this.#state = this.#saved = parseState({ ...raw, containers }, this.file)
+    if (inline || raw.version !== STATE_VERSION) await this.#persist(emptyState(), this.#state, true) // the current layout
+    else this.#topWritten = serializeStateFile(this.#state)
     return this.#state
+  }
+
+  async #readContainers(): Promise<unknown[]> {
+    const ids = await fs.readdir(this.#containersDir).catch(() => [] as string[])
+    const docs = await Promise.all(ids.map(id => fs.readFile(this.#containerFile(id), 'utf8').catch(() => undefined)))
+    return docs.filter((d): d is string => d !== undefined).map(d => JSON.parse(d) as unknown)
   }
 
   /** The current state. */
@@ -65,18 +93,19 @@ export class StateStore {
   }
 
   /**
-   * Replaces the state with `update(state)` and persists it. Writes are
-   * queued so the file always ends up holding the latest state. `durable:
-   * false` skips the fsyncs (the write is still atomic) for records whose
-   * loss a restart repairs anyway; see service/recorded.ts.
+   * Replaces the state with `update(state)` and persists what changed.
+   * Writes are queued so the files always end up holding the latest state.
+   * `durable: false` skips the fsyncs (writes are still atomic) for records
+   * whose loss a restart repairs anyway; see service/recorded.ts.
    */
   async update(update: (s: State) => State, opts: { durable?: boolean } = {}): Promise<State> {
-    const next = update(this.#state)
+    const previous = this.#state
+    const next = update(previous)
     // Swapped synchronously: a check and the record it guards happen in one
     // step, which is what keeps concurrent requests from taking the same
     // name, address or subnet.
     this.#state = next
-    const write = this.#writing.then(() => writeFileAtomic(this.file, serializeState(next), opts.durable ?? true))
+    const write = this.#writing.then(() => this.#persist(previous, next, opts.durable ?? true))
     this.#writing = write.catch(() => undefined)
     try {
       await write
@@ -88,5 +117,24 @@ export class StateStore {
     }
     this.#saved = next
     return next
+  }
+
+  /** Writes the files of what differs between `prev` and `next`. */
+  async #persist(prev: State, next: State, durable: boolean): Promise<void> {
+    const before = new Map<string, Container>(prev.containers.map(c => [c.id, c]))
+    const writes: Promise<void>[] = []
+    for (const c of next.containers) {
+      if (before.get(c.id) === c) continue
+      writes.push(
+        fs.mkdir(path.dirname(this.#containerFile(c.id)), { recursive: true, mode: 0o700 })
+          .then(() => writeFileAtomic(this.#containerFile(c.id), serializeContainer(c), durable)),
+      )
+    }
+    const kept = new Set(next.containers.map(c => c.id))
+    for (const id of before.keys()) if (!kept.has(id)) writes.push(fs.rm(this.#containerFile(id), { force: true }))
+    const top = serializeStateFile(next)
+    if (top !== this.#topWritten) writes.push(writeFileAtomic(this.file, top, durable).then(() => void (this.#topWritten = top)))
+    await Promise.all(writes)
+    if (durable) await syncDir(this.#containersDir).catch(() => undefined)
   }
 }
