@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <string>
+#include <linux/filter.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -198,7 +199,9 @@ Napi::Value SocketIn(const Napi::CallbackInfo& info) {
 }
 
 // bindPort("udp"|"tcp", ip, port): reserves a host port in the caller's own
-// netns by binding it (TCP without listen: nothing is ever accepted on it).
+// netns, as Docker does: bound (TCP: listening, which also keeps any other
+// SO_REUSEADDR socket off the port) with a drop-everything socket filter,
+// so no packet is ever queued on it — published traffic is DNAT'ed anyway.
 Napi::Value BindPort(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   bool tcp = info[0].As<Napi::String>().Utf8Value() == "tcp";
@@ -208,6 +211,14 @@ Napi::Value BindPort(const Napi::CallbackInfo& info) {
   std::string where;
   int fd = MakeBound(tcp, addr, -1, err, where);
   if (err) return ThrowErrno(env, err, where);
+  sock_filter drop_all[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+  sock_fprog prog = {1, drop_all};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) { err = errno; where = "SO_ATTACH_FILTER"; }
+  else if (tcp && listen(fd, 1) != 0) { err = errno; where = "listen"; }
+  if (err) {
+    close(fd);
+    return ThrowErrno(env, err, where);
+  }
   return Napi::Number::New(env, fd);
 }
 

@@ -20,7 +20,7 @@ export interface NativeNetns {
   withNetns<T>(nsPath: string, fn: () => T): T
   /** A bound (TCP: listening) non-blocking IPv4 socket made inside the netns. */
   socketIn(nsPath: string, kind: 'udp' | 'tcp', ip: string, port: number, backlog?: number): number
-  /** Reserves ip:port in the caller's netns by binding a socket (no listen); returns the fd. */
+  /** Reserves ip:port in the caller's netns: bound (TCP listening) with a drop-all socket filter; returns the fd. */
   bindPort(kind: 'udp' | 'tcp', ip: string, port: number): number
 }
 

@@ -4,8 +4,9 @@
  * another publish or with a program already using the port is an error at
  * publish time, and no program can take the port while it is published.
  *
- * Be aware: TCP reservations are bound but never listen, so nothing is ever
- * accepted on them; published traffic is DNAT'ed before it could reach them.
+ * Be aware: the sockets carry a drop-everything filter (TCP ones listen, so
+ * that no SO_REUSEADDR program can bind the port next to them); nothing is
+ * ever queued on them — published traffic is DNAT'ed before it could be.
  */
 import fs from 'node:fs'
 import type { NativeNetns } from './native.js'

@@ -72,3 +72,17 @@ t.test('ranges, random ports and removal of exactly one container\'s elements', 
   t.match(after, new RegExp(`\\b${randomPort}\\b`), 'the other container\'s element stays')
   t.equal(await ask(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'and keeps working')
 })
+
+t.test('published ports survive a daemon restart, and stay reserved', async t => {
+  const w = await world(t)
+  await w.ok(['network', 'create', '--subnet', '10.77.0.0/24', 'rs'])
+  await startWeb(w, 'web', 'rs', ['8080:80'])
+  await w.stop()
+  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'while berthd is down the port keeps working')
+  await w.start()
+  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'after the restart too')
+  const again = await w.cli(['run', '-d', '--name', 'thief', '--network', 'rs', '-p', '8080:81', '--', 'sleep', '300'])
+  t.match(again.stderr, /port is already allocated/, 'still allocated after the restart')
+  const squatter = await run(['ip', 'netns', 'exec', w.host, 'socat', '-T1', 'TCP-LISTEN:8080,reuseaddr', '-'], undefined, 5000)
+  t.match(squatter.stderr, /Address already in use/, 'and a host program cannot take it: berthd holds it again')
+})
