@@ -55,6 +55,17 @@ t.test('socketIn binds inside the netns only', async t => {
   t.throws(() => native.socketIn(nsPath, 'udp', 'not-an-ip', 53), /bad IPv4 address/)
 })
 
+t.test('bindPort holds a port: nobody else binds it, nothing is accepted on it', async t => {
+  const fds = native.withNetns(nsPath, () => [native.bindPort('tcp', '127.0.0.1', 8080), native.bindPort('udp', '127.0.0.1', 8080)])
+  const inNs = (...argv: string[]) => sh(['ip', 'netns', 'exec', name, ...argv], undefined, 5000)
+  t.match(inNs('socat', '-T1', 'TCP-LISTEN:8080,reuseaddr', '-').stderr, /Address already in use/, 'TCP, even with SO_REUSEADDR')
+  t.match(inNs('socat', '-T1', 'UDP-LISTEN:8080,reuseaddr', '-').stderr, /Address already in use/, 'UDP, even with SO_REUSEADDR')
+  t.not(inNs('socat', '-T1', '-', 'TCP:127.0.0.1:8080,connect-timeout=1').code, 0, 'a connection is never accepted (drop-all filter)')
+  t.throws(() => native.withNetns(nsPath, () => native.bindPort('tcp', '127.0.0.1', 8080)), /Address already in use/, 'a second reservation fails')
+  for (const fd of fds) fs.closeSync(fd)
+  t.match(inNs('socat', '-T1', 'UDP-LISTEN:8080,reuseaddr', 'SYSTEM:true').stderr, /^$|timeout/, 'free again once closed')
+})
+
 t.test('deleteNetns removes it and tolerates a missing one', async t => {
   native.deleteNetns(nsPath)
   t.notMatch(sh(['ip', 'netns', 'list']).stdout, name)
