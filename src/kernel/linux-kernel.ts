@@ -19,7 +19,7 @@ import { NetnsDir } from './netns.js'
 import { IPTABLES_FILTER, parseFilterListing, planHoles } from '../firewall/holes.js'
 import { applyNft, listNftTable } from './nft.js'
 import { writeSysctl } from './sysctl.js'
-import { flushConntrack } from './conntrack.js'
+import { Conntrack } from './conntrack.js'
 import { type LinkInfo, type RouteInfo, Rtnl, errnoOf } from './rtnl.js'
 
 const tolerate = async (work: () => Promise<void>, ...errnos: string[]): Promise<void> => {
@@ -41,6 +41,7 @@ export class KernelSession implements OpApplier {
     private readonly host: Rtnl,
     private readonly netns: NetnsDir,
     private readonly etcNetnsDir: string,
+    private readonly conntrack: Conntrack,
   ) {}
 
   /** rtnetlink of the daemon's netns (undefined) or of a container netns. */
@@ -130,7 +131,7 @@ export class KernelSession implements OpApplier {
       case 'sysctl.set':
         return writeSysctl(op.path, op.value)
       case 'conntrack.flush':
-        return flushConntrack(op.proto, op.port)
+        return void (await this.conntrack.flush(op.ports))
       case 'nft.holes': {
         const listing = await listNftTable(IPTABLES_FILTER.family, IPTABLES_FILTER.name)
         const commands = listing ? planHoles(parseFilterListing(listing), op.bridges) : []
@@ -194,9 +195,11 @@ export class LinuxKernel {
     this.netns = new NetnsDir(native, cfg.netnsDir)
   }
 
+  readonly #conntrack = new Conntrack()
+
   /** A session for applying one plan. */
   session(): KernelSession {
-    return new KernelSession(this.host, this.netns, this.cfg.etcNetnsDir)
+    return new KernelSession(this.host, this.netns, this.cfg.etcNetnsDir, this.#conntrack)
   }
 
   /** Links of the daemon's netns. */

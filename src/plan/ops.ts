@@ -79,7 +79,7 @@ export type Op =
    * Forgets conntrack entries for a host port, so flows that started before
    * a publish (or unpublish) do not keep their old NAT (UDP especially).
    */
-  | { readonly kind: 'conntrack.flush'; readonly proto: 'tcp' | 'udp'; readonly port: number }
+  | { readonly kind: 'conntrack.flush'; readonly ports: readonly { readonly proto: 'tcp' | 'udp'; readonly port: number }[] }
   /**
    * berth's accepts in iptables-nft's filter table for these bridges (see
    * firewall/holes.ts); `previous` is what to go back to on undo.
@@ -157,7 +157,7 @@ export const describeOp = (op: Op): string => {
     case 'sysctl.set':
       return `${op.kind} ${op.path.join('.')}=${op.value}`
     case 'conntrack.flush':
-      return `${op.kind} ${op.proto}/${op.port}`
+      return `${op.kind} ${op.ports.map(p => `${p.proto}/${p.port}`).join(',')}`
     case 'nft.holes':
       return `${op.kind} ${op.bridges.join(',')}`
   }

@@ -32,6 +32,6 @@ export const releasePorts = (ctx: ServiceContext, mappings: readonly PortMapping
   for (const m of mappings) ctx.ports.release(m)
 }
 
-/** Forgets conntrack entries of each host port (after the rules changed). */
+/** Forgets conntrack entries of the host ports (after the rules changed). */
 export const conntrackOps = (mappings: readonly PortMapping[]): Op[] =>
-  mappings.map(m => ({ kind: 'conntrack.flush', proto: m.proto, port: m.hostPort }))
+  mappings.length === 0 ? [] : [{ kind: 'conntrack.flush', ports: mappings.map(m => ({ proto: m.proto, port: m.hostPort })) }]
