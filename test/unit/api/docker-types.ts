@@ -1,5 +1,5 @@
 import tap from 'tap'
-import { humanDuration, statusText, toContainerJSON, toNetworkJSON } from '../../../src/api/docker-types.js'
+import { humanDuration, statusText, toContainerJSON, toContainerSummary, toNetworkJSON } from '../../../src/api/docker-types.js'
 import type { Container, Endpoint, Network, State } from '../../../src/model/types.js'
 
 const S = 1000
@@ -97,6 +97,7 @@ const ctr = (process: Container['process'], endpoints: Endpoint[] = []): Contain
   netns: 'berth-db1',
   cmd: ['sleep', 'infinity'],
   endpoints,
+  ports: [],
   nextIfIndex: 1,
   process,
   status: 'ready',
@@ -137,4 +138,42 @@ tap.test('toContainerJSON: default network shows as NetworkMode default', async 
   const none = toContainerJSON(ctr({ status: 'created' }), { networks: [NET], containers: [], poolCursor: -1 }, '', '')
   t.equal(none.HostConfig.NetworkMode, 'none')
   t.equal(none.NetworkSettings.IPAddress, '')
+})
+
+const PORTS: Container['ports'] = [
+  { proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080, requested: { hostIp: '', hostPort: '8080' } },
+  { proto: 'tcp', containerPort: 80, hostIp: '127.0.0.1', hostPort: 49153, requested: { hostIp: '127.0.0.1', hostPort: '' } },
+  { proto: 'udp', containerPort: 53, hostIp: '0.0.0.0', hostPort: 9005, requested: { hostIp: '', hostPort: '9000-9009' } },
+]
+
+tap.test('toContainerJSON: PortBindings as asked, NetworkSettings.Ports as chosen', async t => {
+  const c = { ...ctr({ status: 'running', pid: 42 }, [ep('e1', '172.17.0.2')]), ports: PORTS }
+  const j = toContainerJSON(c, { networks: [NET], containers: [c], poolCursor: -1 }, '', '')
+  t.strictSame(j.HostConfig.PortBindings, {
+    '80/tcp': [
+      { HostIp: '', HostPort: '8080' },
+      { HostIp: '127.0.0.1', HostPort: '' },
+    ],
+    '53/udp': [{ HostIp: '', HostPort: '9000-9009' }],
+  })
+  t.strictSame(j.NetworkSettings.Ports, {
+    '80/tcp': [
+      { HostIp: '0.0.0.0', HostPort: '8080' },
+      { HostIp: '127.0.0.1', HostPort: '49153' },
+    ],
+    '53/udp': [{ HostIp: '0.0.0.0', HostPort: '9005' }],
+  })
+  const none = toContainerJSON(ctr({ status: 'created' }), { networks: [NET], containers: [], poolCursor: -1 }, '', '')
+  t.strictSame(none.HostConfig.PortBindings, {})
+  t.strictSame(none.NetworkSettings.Ports, {})
+})
+
+tap.test('toContainerSummary: one Ports entry per mapping, as `docker ps` reads them', async t => {
+  const c = { ...ctr({ status: 'running' }, [ep('e1', '172.17.0.2')]), ports: PORTS }
+  t.strictSame(toContainerSummary(c, { networks: [NET], containers: [c], poolCursor: -1 }).Ports, [
+    { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+    { IP: '127.0.0.1', PrivatePort: 80, PublicPort: 49153, Type: 'tcp' },
+    { IP: '0.0.0.0', PrivatePort: 53, PublicPort: 9005, Type: 'udp' },
+  ])
+  t.strictSame(toContainerSummary(ctr({ status: 'created' }), { networks: [NET], containers: [], poolCursor: -1 }).Ports, [])
 })

@@ -1,12 +1,17 @@
 import tap from 'tap'
 import { BERTH_TABLE, type FirewallNetwork, renderRemoval, renderRuleset } from '../../../src/firewall/render.js'
 import type { TableRef } from '../../../src/firewall/nft-json.js'
+import type { FirewallPort } from '../../../src/firewall/ports.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
 
-const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', internal: false }
-const CUSTOM: FirewallNetwork = { name: 'custombridge', bridge: 'br-17c77452ce21', subnet: '172.18.0.0/16', internal: false }
-const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', internal: true }
+const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', internal: false }
+const CUSTOM: FirewallNetwork = { name: 'custombridge', bridge: 'br-17c77452ce21', subnet: '172.18.0.0/16', gateway: '172.18.0.1', internal: false }
+const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', gateway: '172.20.0.254', internal: true }
 const MIX = [DEFAULT, CUSTOM, INTERNAL]
+const PORTS: FirewallPort[] = [
+  { proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80 },
+  { proto: 'udp', hostIp: '127.0.0.1', hostPort: 5353, containerIp: '172.18.0.2', containerPort: 53 },
+]
 
 interface RuleBody {
   family: string
@@ -31,6 +36,7 @@ tap.test('snapshots', async t => {
   t.matchSnapshot(renderRuleset([]), 'no networks')
   t.matchSnapshot(renderRuleset([DEFAULT]), 'default bridge only')
   t.matchSnapshot(renderRuleset(MIX), 'default, user and internal networks')
+  t.matchSnapshot(renderRuleset(MIX, { ports: PORTS }), 'with published ports')
   t.matchSnapshot(renderRemoval(), 'removal')
 })
 
@@ -46,19 +52,30 @@ tap.test('the batch starts by replacing the table: add, delete, add', async t =>
 })
 
 tap.test('every rule is commented and counted just before its verdict', async t => {
-  for (const nets of [[], [DEFAULT], MIX]) {
-    const rules = rulesOf(renderRuleset(nets))
-    t.ok(rules.length >= 4, `${nets.length} networks: has rules`)
+  // verdict statements: accept, drop, masquerade; jump into the published chain; dnat in it
+  const verdicts = ['accept', 'drop', 'masquerade', 'jump', 'dnat']
+  for (const rules of [[], [DEFAULT], MIX].flatMap(nets => [rulesOf(renderRuleset(nets)), rulesOf(renderRuleset(nets, { ports: PORTS }))])) {
+    t.ok(rules.length >= 11, `${rules.length} rules`)
     for (const r of rules) {
       t.type(r.comment, 'string')
       t.ok(typeof r.comment === 'string' && r.comment.length > 0, `comment: ${String(r.comment)}`)
       t.ok(r.expr.length >= 2)
       t.strictSame(r.expr.at(-2), { counter: null }, `counter before verdict: ${String(r.comment)}`)
-      t.ok(['accept', 'drop', 'masquerade'].includes(verdictOf(r) ?? ''), `verdict last: ${String(r.comment)}`)
+      t.ok(verdicts.includes(verdictOf(r) ?? ''), `verdict last: ${String(r.comment)}`)
+      t.notOk(r.expr.slice(0, -1).some(e => verdicts.some(v => v in e)), `only one verdict: ${String(r.comment)}`)
       t.equal(r.expr.filter(e => 'counter' in e).length, 1, 'exactly one counter')
       t.equal(r.family, 'inet')
       t.equal(r.table, 'berth')
     }
+    t.ok(
+      rules.filter(r => verdictOf(r) === 'dnat').every(r => r.chain === 'published'),
+      'dnat only in the published chain',
+    )
+    t.strictSame(
+      rules.filter(r => verdictOf(r) === 'jump').map(r => r.chain),
+      ['nat_prerouting', 'nat_output'],
+      'jumps only from the nat base chains',
+    )
   }
 })
 
@@ -84,21 +101,37 @@ tap.test('set of bridges and base chains', async t => {
   t.strictSame(cmds[5], {
     add: { chain: { family: 'inet', table: 'berth', name: 'postrouting', type: 'nat', hook: 'postrouting', prio: 100, policy: 'accept' } },
   })
+  t.strictSame(cmds[6], {
+    add: { chain: { family: 'inet', table: 'berth', name: 'raw_prerouting', type: 'filter', hook: 'prerouting', prio: -300, policy: 'accept' } },
+  }, 'raw priority: before conntrack (-200) and NAT (-100)')
 })
 
-tap.test('masquerade for every network except internal ones', async t => {
+tap.test('postrouting: outbound and hairpin masquerade per network (none for internal ones), then 127/8', async t => {
   const nat = rulesOf(renderRuleset(MIX)).filter(r => r.chain === 'postrouting')
-  t.equal(nat.length, 2)
+  t.equal(nat.length, 5)
   t.ok(nat.every(r => verdictOf(r) === 'masquerade'))
+  const saddr = (n: FirewallNetwork) => ({
+    match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: n.subnet.split('/')[0], len: 16 } } },
+  })
+  const daddr = (n: FirewallNetwork) => ({
+    match: { op: '==', left: { payload: { protocol: 'ip', field: 'daddr' } }, right: { prefix: { addr: n.subnet.split('/')[0], len: 16 } } },
+  })
+  const dnat = { match: { op: 'in', left: { ct: { key: 'status' } }, right: 'dnat' } }
   t.strictSame(
-    nat.map(r => r.expr.slice(0, 2)),
-    [DEFAULT, CUSTOM].map(n => [
-      { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: n.subnet.split('/')[0], len: 16 } } } },
-      { match: { op: '!=', left: { meta: { key: 'oifname' } }, right: n.bridge } },
-    ]),
+    nat.map(r => r.expr.slice(0, -2)),
+    [
+      ...[DEFAULT, CUSTOM].flatMap(n => [
+        [saddr(n), { match: { op: '!=', left: { meta: { key: 'oifname' } }, right: n.bridge } }],
+        [saddr(n), daddr(n), dnat],
+      ]),
+      [
+        { match: { op: '==', left: { meta: { key: 'oifname' } }, right: '@bridges' } },
+        { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: '127.0.0.0', len: 8 } } } },
+      ],
+    ],
   )
   t.notOk(nat.some(r => JSON.stringify(r).includes(INTERNAL.bridge) || JSON.stringify(r).includes('172.20.0.0')), 'nothing for the internal network')
-  t.equal(rulesOf(renderRuleset([INTERNAL])).filter(r => r.chain === 'postrouting').length, 0)
+  t.equal(rulesOf(renderRuleset([INTERNAL])).filter(r => r.chain === 'postrouting').length, 1, 'internal only: just the 127/8 rule')
 })
 
 tap.test('forward chain order: replies, per network, isolation, outbound, inbound drop', async t => {
@@ -107,13 +140,18 @@ tap.test('forward chain order: replies, per network, isolation, outbound, inboun
   t.ok(first && matchesIf(first, 'oifname', '@bridges'), 'replies first')
   t.strictSame(first?.expr[1], { match: { op: 'in', left: { ct: { key: 'state' } }, right: ['established', 'related'] } })
   t.equal(first && verdictOf(first), 'accept')
+  const second = fwd[1]
+  t.ok(second && matchesIf(second, 'oifname', '@bridges'), 'then published ports, from anywhere')
+  t.strictSame(second?.expr[1], { match: { op: 'in', left: { ct: { key: 'status' } }, right: 'dnat' } })
+  t.equal(second?.expr.length, 4)
+  t.equal(second && verdictOf(second), 'accept')
 
   const icc = (n: FirewallNetwork) => fwd.findIndex(r => matchesIf(r, 'iifname', n.bridge) && matchesIf(r, 'oifname', n.bridge))
   const isolation = fwd.findIndex(r => matchesIf(r, 'iifname', '@bridges') && matchesIf(r, 'oifname', '@bridges'))
   const outbound = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'iifname', '@bridges'))
   const inbound = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'oifname', '@bridges'))
   for (const n of MIX) {
-    t.ok(icc(n) > 0 && icc(n) < isolation, `ICC of ${n.name} before isolation`)
+    t.ok(icc(n) > 1 && icc(n) < isolation, `ICC of ${n.name} before isolation`)
     t.equal(verdictOf(fwd[icc(n)] as RuleBody), 'accept')
   }
   t.equal(verdictOf(fwd[isolation] as RuleBody), 'drop')
@@ -144,7 +182,8 @@ tap.test('long network names are shortened in comments (nft allows 128 bytes)', 
   for (const net of [long(128), long(128, true)]) {
     const comments = rulesOf(renderRuleset([net])).map(r => String(r.comment))
     const own = comments.filter(c => c.startsWith('q'))
-    t.equal(own.length, net.internal ? 3 : 2, 'the network’s own rules')
+    // ICC and the raw drop; then internal: two drops, else: outbound and hairpin masquerade
+    t.equal(own.length, 4, 'the network’s own rules')
     for (const c of own) {
       t.ok(c.startsWith(`${'q'.repeat(39)}…`) && !c.startsWith('q'.repeat(40)), `cut after 39 characters: ${c}`)
     }

@@ -16,6 +16,7 @@ tap.test('parseContainerCreate: defaults', async t => {
     hostname: undefined,
     cmd: [],
     attach: { network: 'bridge', ip: undefined },
+    ports: [],
   })
   t.strictSame(parseContainerCreate('web', undefined).attach, { network: 'bridge', ip: undefined }, 'no body at all')
   t.strictSame(parseContainerCreate('web', null).cmd, [])
@@ -128,6 +129,38 @@ tap.test('parseContainerCreate: bad IP and bad types', async t => {
 tap.test('parseContainerCreate: an empty NetworkMode means default', async t => {
   // Docker's runconfig.SetDefaultNetModeIfBlank turns "" into "default".
   t.equal(parseContainerCreate('cc', { HostConfig: { NetworkMode: '' } }).attach.network, 'bridge')
+})
+
+tap.test('parseContainerCreate: ports from HostConfig.PortBindings', async t => {
+  // what `docker run -p 8080:80 -p 127.0.0.1::53/udp -p 9000-9009:90` sends
+  const r = parseContainerCreate('web', {
+    HostConfig: {
+      NetworkMode: 'default',
+      PortBindings: {
+        '80/tcp': [{ HostIp: '', HostPort: '8080' }],
+        '53/udp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+        '90/tcp': [{ HostIp: '', HostPort: '9000-9009' }],
+      },
+    },
+  })
+  t.strictSame(r.ports, [
+    { proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPorts: [8080, 8080] },
+    { proto: 'udp', containerPort: 53, hostIp: '127.0.0.1', hostPorts: [0, 0] },
+    { proto: 'tcp', containerPort: 90, hostIp: '0.0.0.0', hostPorts: [9000, 9009] },
+  ])
+  t.equal(r.attach.network, 'bridge', 'the network is still chosen as before')
+  for (const pb of [null, undefined, {}]) {
+    t.strictSame(parseContainerCreate('web', { HostConfig: { PortBindings: pb } }).ports, [], String(JSON.stringify(pb)))
+  }
+  t.throws(() => parseContainerCreate('web', { HostConfig: { PortBindings: { '80/tcp': [{ HostIp: '::', HostPort: '80' }] } } }), invalid('E_PUBLISH'))
+  t.throws(() => parseContainerCreate('web', { HostConfig: { PortBindings: { '0/tcp': [{}] } } }), invalid('E_PORT'))
+  for (const pb of [[], { '80/tcp': 'x' }, { '80/tcp': [{ HostPort: 8080 }] }]) {
+    t.throws(
+      () => parseContainerCreate('web', { HostConfig: { PortBindings: pb } }),
+      invalid('E_BAD_REQUEST', /HostConfig\.PortBindings/),
+      JSON.stringify(pb),
+    )
+  }
 })
 
 tap.test('parseConnect', async t => {

@@ -1,5 +1,5 @@
 import tap from 'tap'
-import { type Op, describeOp, inverse } from '../../../src/plan/ops.js'
+import { type Op, describeOp, inverse, optional } from '../../../src/plan/ops.js'
 
 const NS = 'berth-web'
 const CMDS = [{ add: { table: { family: 'inet', name: 'berth' } } }]
@@ -20,6 +20,10 @@ const ALL: Op[] = [
   { kind: 'files.write', netns: NS, files: { hosts: 'new' } },
   { kind: 'files.remove', netns: NS },
   { kind: 'nft.apply', commands: CMDS, undo: UNDO },
+  { kind: 'link.hairpin', dev: 'veth0a1b2c3' },
+  { kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', 'br.lab', 'route_localnet'], value: '1' },
+  { kind: 'conntrack.flush', ports: [{ proto: 'udp', port: 5353 }, { proto: 'tcp', port: 8080 }] },
+  { kind: 'nft.holes', bridges: ['berth0', 'br-0123456789ab'], previous: ['berth0'] },
 ]
 
 const byKind = (kind: Op['kind']): Op => {
@@ -30,7 +34,7 @@ const byKind = (kind: Op['kind']): Op => {
 
 tap.test('the fixture covers every kind once', async t => {
   t.equal(new Set(ALL.map(o => o.kind)).size, ALL.length)
-  t.equal(ALL.length, 13)
+  t.equal(ALL.length, 17)
 })
 
 tap.test('inverse of every create kind', async t => {
@@ -74,8 +78,16 @@ tap.test('nft.apply swaps commands and undo', async t => {
   t.strictSame(inv && inverse(inv), byKind('nft.apply'))
 })
 
-tap.test('removals and link.up have no inverse', async t => {
-  for (const kind of ['link.up', 'netns.delete', 'link.delete', 'addr.delete', 'route.delete', 'files.remove'] as const) {
+tap.test('nft.holes goes back to the bridges before', async t => {
+  const inv = inverse(byKind('nft.holes'))
+  t.strictSame(inv, { kind: 'nft.holes', bridges: ['berth0'], previous: ['berth0', 'br-0123456789ab'] })
+  t.strictSame(inv && inverse(inv), byKind('nft.holes'))
+})
+
+tap.test('removals, link.up and device settings have no inverse', async t => {
+  // hairpin and route_localnet go away with the device berth made; a flush cannot be undone
+  const none = ['link.up', 'netns.delete', 'link.delete', 'addr.delete', 'route.delete', 'files.remove', 'link.hairpin', 'sysctl.set', 'conntrack.flush'] as const
+  for (const kind of none) {
     t.equal(inverse(byKind(kind)), undefined, kind)
   }
   t.equal(inverse({ kind: 'link.delete', name: 'berth0', alias: 'berth:n1' }), undefined, 'an alias-checked delete neither')
@@ -102,6 +114,10 @@ tap.test('describeOp names every kind', async t => {
     'files.write': 'files.write berth-web hosts',
     'files.remove': 'files.remove berth-web',
     'nft.apply': 'nft.apply (1 commands)',
+    'link.hairpin': 'link.hairpin veth0a1b2c3',
+    'sysctl.set': 'sysctl.set net.ipv4.conf.br.lab.route_localnet=1',
+    'conntrack.flush': 'conntrack.flush udp/5353,tcp/8080',
+    'nft.holes': 'nft.holes berth0,br-0123456789ab',
   }
   for (const op of ALL) {
     const d = describeOp(op)
@@ -110,4 +126,13 @@ tap.test('describeOp names every kind', async t => {
   }
   t.equal(describeOp({ kind: 'link.up', dev: 'berth0' }), 'link.up :berth0', 'daemon netns shows as empty')
   t.equal(describeOp({ kind: 'link.delete', name: 'berth0', alias: 'berth:n1' }), 'link.delete :berth0', 'the alias is not part of the description')
+})
+
+tap.test('optional: an op as a list of one, nothing as an empty list', async t => {
+  const op = byKind('conntrack.flush')
+  const one = optional(op)
+  t.strictSame(one, [op])
+  t.equal(one[0], op, 'the op itself, not a copy')
+  t.strictSame(optional(undefined), [])
+  t.strictSame([byKind('link.hairpin'), ...optional(undefined), ...optional(op)], [byKind('link.hairpin'), op], 'spreads into plans')
 })

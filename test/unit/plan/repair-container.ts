@@ -17,11 +17,11 @@ const FILES_WRITE: Op = { kind: 'files.write', netns: 'berth-web', files: FILES 
 tap.test('the replay re-asserts both ends and the addressing, never the veth', async t => {
   t.strictSame(
     replay(DEF, WEB, EP0, true).map(op => op.kind),
-    ['link.up', 'link.up', 'addr.add', 'route.add'],
+    ['link.up', 'link.hairpin', 'link.up', 'addr.add', 'route.add'],
   )
   t.strictSame(
     replay(CUS, WEB, EP1, false).map(op => op.kind),
-    ['link.up', 'link.up', 'addr.add'],
+    ['link.up', 'link.hairpin', 'link.up', 'addr.add'],
   )
 })
 

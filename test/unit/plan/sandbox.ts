@@ -19,6 +19,7 @@ const CTR: Container = {
   netns: 'bt1-db1',
   cmd: ['sleep', 'infinity'],
   endpoints: [ep('e1', 'veth1111111', 'eth0'), ep('e2', 'veth2222222', 'eth1')],
+  ports: [],
   nextIfIndex: 2,
   process: { status: 'running', pid: 42 },
   status: 'ready',

@@ -26,6 +26,7 @@ const ctr = (id: string, name: string, status: Lifecycle = 'ready'): Container =
   netns: `berth-${name}`,
   cmd: [],
   endpoints: [],
+  ports: [],
   nextIfIndex: 0,
   process: { status: 'created' },
   status,

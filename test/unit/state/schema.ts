@@ -1,6 +1,6 @@
 import tap from 'tap'
-import type { State } from '../../../src/model/types.js'
-import { STATE_VERSION, emptyState, parseState, serializeState } from '../../../src/state/schema.js'
+import type { Container, State } from '../../../src/model/types.js'
+import { STATE_VERSION, emptyState, parseState, serializeContainer, serializeStateFile } from '../../../src/state/schema.js'
 
 const FULL: State = {
   networks: [
@@ -58,6 +58,10 @@ const FULL: State = {
           status: 'ready',
         },
       ],
+      ports: [
+        { proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080, requested: { hostIp: '', hostPort: '8080' } },
+        { proto: 'udp', containerPort: 53, hostIp: '127.0.0.1', hostPort: 49200, requested: { hostIp: '127.0.0.1', hostPort: '' } },
+      ],
       nextIfIndex: 1,
       process: { status: 'exited', pid: 4242, pidStart: 123456, exitCode: 137, startedAt: '2026-01-03T00:00:01.000Z', finishedAt: '2026-01-03T00:01:00.000Z' },
       status: 'removing',
@@ -66,31 +70,53 @@ const FULL: State = {
   poolCursor: 4,
 }
 
-tap.test('serializeState writes a versioned, readable document', async t => {
-  const text = serializeState(FULL)
-  t.ok(text.endsWith('}\n'))
-  t.match(text, /^\{\n {2}"version": 1,\n/)
-  t.equal(STATE_VERSION, 1)
-  t.equal(JSON.parse(text).version, STATE_VERSION)
+/** The document the store assembles: state.json with the container files as `containers`. */
+const assembled = (st: State) => ({
+  ...JSON.parse(serializeStateFile(st)),
+  containers: st.containers.map(c => JSON.parse(serializeContainer(c))),
 })
 
-tap.test('parseState(serializeState(s)) round trips', async t => {
-  t.strictSame(parseState(JSON.parse(serializeState(FULL)), 'state.json'), FULL)
-  t.strictSame(parseState(JSON.parse(serializeState(emptyState())), 'state.json'), { networks: [], containers: [], poolCursor: -1 })
+tap.test('serializeStateFile writes a versioned, readable document without the containers', async t => {
+  const text = serializeStateFile(FULL)
+  t.ok(text.endsWith('}\n'))
+  t.match(text, /^\{\n {2}"version": 2,\n/)
+  t.equal(STATE_VERSION, 2)
+  t.equal(JSON.parse(text).version, STATE_VERSION)
+  t.notOk('containers' in JSON.parse(text), 'containers have files of their own')
+  t.strictSame(JSON.parse(text).networks, FULL.networks)
+  t.equal(JSON.parse(text).poolCursor, 4)
+})
+
+tap.test('serializeContainer writes one container, readable', async t => {
+  const c = FULL.containers[0] as Container
+  const text = serializeContainer(c)
+  t.ok(text.endsWith('}\n'))
+  t.match(text, /^\{\n {2}"id": "c{64}",\n/)
+  t.strictSame(JSON.parse(text), c)
+})
+
+tap.test('parseState of the assembled files round trips', async t => {
+  t.strictSame(parseState(assembled(FULL), 'state.json'), FULL)
+  t.strictSame(parseState(assembled(emptyState()), 'state.json'), { networks: [], containers: [], poolCursor: -1 })
   t.strictSame(emptyState(), { networks: [], containers: [], poolCursor: -1 })
 })
 
+tap.test('version 1 (containers inside state.json) migrates as it is', async t => {
+  const v1 = { ...assembled(FULL), version: 1 }
+  t.strictSame(parseState(v1, 'state.json'), FULL)
+})
+
 tap.test('unknown keys are dropped, not kept', async t => {
-  const doc = { ...JSON.parse(serializeState(emptyState())), extra: 1 }
+  const doc = { ...assembled(emptyState()), extra: 1 }
   t.strictSame(parseState(doc, 'state.json'), emptyState())
 })
 
 tap.test('a newer version is refused', async t => {
-  t.throws(() => parseState({ ...JSON.parse(serializeState(FULL)), version: STATE_VERSION + 1 }, '/var/lib/berth/state.json'), {
+  t.throws(() => parseState({ ...assembled(FULL), version: STATE_VERSION + 1 }, '/var/lib/berth/state.json'), {
     name: 'BerthError',
     kind: 'System',
     code: 'E_STATE',
-    message: '/var/lib/berth/state.json: written by a newer berth (state version 2, this berth knows 1)',
+    message: '/var/lib/berth/state.json: written by a newer berth (state version 3, this berth knows 2)',
   })
 })
 
@@ -105,7 +131,7 @@ tap.test('an older version without a migration is refused', async t => {
 })
 
 tap.test('an invalid document is refused with the path of the problem', async t => {
-  const good = JSON.parse(serializeState(FULL))
+  const good = assembled(FULL)
   const cases: [string, (d: any) => void, RegExp][] = [
     ['no networks', d => delete d.networks, /networks/],
     ['bad driver', d => (d.networks[0].driver = 'macvlan'), /networks\.0\.driver/],
@@ -114,11 +140,27 @@ tap.test('an invalid document is refused with the path of the problem', async t 
     ['non-integer cursor', d => (d.poolCursor = 1.5), /poolCursor/],
     ['endpoint without ip', d => delete d.containers[0].endpoints[0].ip, /containers\.0\.endpoints\.0\.ip/],
     ['numeric label', d => (d.networks[1].labels.team = 1), /networks\.1\.labels\.team/],
+    ['sctp port', d => (d.containers[0].ports[0].proto = 'sctp'), /containers\.0\.ports\.0\.proto/],
+    ['fractional host port', d => (d.containers[0].ports[1].hostPort = 80.5), /containers\.0\.ports\.1\.hostPort/],
+    ['textual container port', d => (d.containers[0].ports[0].containerPort = '80'), /containers\.0\.ports\.0\.containerPort/],
+    ['port without requested', d => delete d.containers[0].ports[0].requested, /containers\.0\.ports\.0\.requested/],
+    ['ports not a list', d => (d.containers[0].ports = {}), /containers\.0\.ports/],
   ]
   for (const [what, mutate, path] of cases) {
     const doc = structuredClone(good)
     mutate(doc)
     t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: path }, what)
     t.throws(() => parseState(doc, 's.json'), { message: /^s\.json: invalid state: / }, what)
+  }
+})
+
+tap.test('a container written before published ports reads with no ports', async t => {
+  for (const version of [1, 2]) {
+    const doc = { ...assembled(FULL), version }
+    delete doc.containers[0].ports
+    const st = parseState(doc, 's.json')
+    t.strictSame(st.containers[0]?.ports, [], `version ${version}`)
+    t.strictSame(st, { ...FULL, containers: FULL.containers.map(c => ({ ...c, ports: [] })) }, 'nothing else changes')
+    t.strictSame(JSON.parse(serializeContainer(st.containers[0] as Container)).ports, [], 'and is written back with an explicit empty list')
   }
 })

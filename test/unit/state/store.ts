@@ -1,13 +1,14 @@
 /**
- * StateStore: updates are persisted before they resolve, and an update whose
- * write fails is forgotten in memory too.
+ * StateStore: updates are persisted before they resolve (state.json and one
+ * file per container), and an update whose write fails is forgotten in
+ * memory too.
  */
 import fs from 'node:fs'
 import realFsp from 'node:fs/promises'
 import path from 'node:path'
 import tap from 'tap'
-import type { Network, State } from '../../../src/model/types.js'
-import { emptyState, serializeState } from '../../../src/state/schema.js'
+import type { Container, Network, State } from '../../../src/model/types.js'
+import { emptyState, serializeContainer, serializeStateFile } from '../../../src/state/schema.js'
 import { StateStore, writeFileAtomic } from '../../../src/state/store.js'
 
 const net = (id: string, name: string): Network => ({
@@ -27,6 +28,21 @@ const net = (id: string, name: string): Network => ({
   status: 'ready',
 })
 const addNet = (id: string, name: string) => (s: State): State => ({ ...s, networks: [...s.networks, net(id, name)], poolCursor: s.poolCursor + 1 })
+const ctr = (id: string, name: string): Container => ({
+  id,
+  name,
+  hostname: name,
+  created: '2026-01-01T00:00:00.000Z',
+  netns: `berth-${name}`,
+  cmd: [],
+  endpoints: [],
+  ports: [{ proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080, requested: { hostIp: '', hostPort: '8080' } }],
+  nextIfIndex: 0,
+  process: { status: 'created' },
+  status: 'ready',
+})
+const addCtr = (c: Container) => (s: State): State => ({ ...s, containers: [...s.containers, c] })
+const configOf = (dir: string, id: string) => path.join(dir, 'containers', id, 'config.json')
 
 tap.test('an absent document loads as the empty state', async t => {
   const store = new StateStore(t.testdir())
@@ -41,7 +57,7 @@ tap.test('a successful update is in memory and on disk', async t => {
   const next = await store.update(addNet('aaaa000000000000', 'one'))
   t.equal(store.state, next, 'the returned state is the current one')
   t.equal(next.networks[0]?.name, 'one')
-  t.equal(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'), serializeState(next))
+  t.equal(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'), serializeStateFile(next))
   t.equal(fs.statSync(path.join(dir, 'state.json')).mode & 0o777, 0o600, 'readable by root only')
   t.strictSame(fs.readdirSync(dir), ['state.json'], 'no temporary file left behind')
 
@@ -121,3 +137,57 @@ tap.test('writeFileAtomic replaces a file whole', async t => {
   t.strictSame(fs.readdirSync(dir), ['f.json'])
   await t.rejects(writeFileAtomic(path.join(dir, 'no', 'f.json'), 'x'), { code: 'ENOENT' })
 })
+
+tap.test('each container has its own file; state.json holds the rest', async t => {
+  const dir = t.testdir()
+  const store = new StateStore(dir)
+  await store.load()
+  await store.update(addNet('aaaa000000000000', 'one'))
+  const a = ctr('c1aaaaaaaaaa', 'web')
+  const b = ctr('c2bbbbbbbbbb', 'db')
+  const st = await store.update(s => addCtr(b)(addCtr(a)(s)))
+  t.equal(fs.readFileSync(configOf(dir, a.id), 'utf8'), serializeContainer(a))
+  t.equal(fs.readFileSync(configOf(dir, b.id), 'utf8'), serializeContainer(b))
+  t.equal(fs.statSync(configOf(dir, a.id)).mode & 0o777, 0o600, 'readable by root only')
+  t.notOk('containers' in JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')))
+  t.strictSame(fs.readdirSync(path.join(dir, 'containers')).sort(), [a.id, b.id])
+  const reloaded = await new StateStore(dir).load()
+  t.strictSame(reloaded.networks, st.networks)
+  t.strictSame([...reloaded.containers].sort((x, y) => x.id.localeCompare(y.id)), [a, b], 'a new store assembles them')
+})
+
+tap.test('only the files of what changed are written; a removed container’s file goes', async t => {
+  const dir = t.testdir()
+  const store = new StateStore(dir)
+  await store.load()
+  const a = ctr('c1aaaaaaaaaa', 'web')
+  const b = ctr('c2bbbbbbbbbb', 'db')
+  await store.update(s => addCtr(b)(addCtr(a)(s)))
+  fs.writeFileSync(configOf(dir, a.id), 'marker: not rewritten')
+  await store.update(s => ({ ...s, containers: s.containers.map(c => (c.id === b.id ? { ...c, hostname: 'changed' } : c)) }))
+  t.equal(fs.readFileSync(configOf(dir, a.id), 'utf8'), 'marker: not rewritten', 'an unchanged container is not written')
+  t.equal(JSON.parse(fs.readFileSync(configOf(dir, b.id), 'utf8')).hostname, 'changed', 'a changed one is')
+  fs.writeFileSync(path.join(dir, 'state.json'), 'marker')
+  await store.update(s => ({ ...s, containers: s.containers.filter(c => c.id !== b.id) }))
+  t.notOk(fs.existsSync(configOf(dir, b.id)), 'removed with its container')
+  t.equal(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'), 'marker', 'state.json unchanged: not rewritten')
+})
+
+tap.test('a version 1 state.json (containers inside) is moved to the current layout on load', async t => {
+  const a = ctr('c1aaaaaaaaaa', 'web')
+  const v1 = { version: 1, networks: [net('aaaa000000000000', 'one')], containers: [a], poolCursor: 3 }
+  const dir = t.testdir({ 'state.json': JSON.stringify(v1) })
+  const st = await new StateStore(dir).load()
+  t.strictSame(st, { networks: v1.networks, containers: [a], poolCursor: 3 })
+  const top = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'))
+  t.equal(top.version, 2)
+  t.notOk('containers' in top)
+  t.strictSame(JSON.parse(fs.readFileSync(configOf(dir, a.id), 'utf8')), a)
+  t.strictSame(await new StateStore(dir).load(), st, 'and reads back the same')
+})
+
+tap.test('a container directory without config.json (output only) is not a container', async t => {
+  const dir = t.testdir({ 'state.json': serializeStateFile(emptyState()), containers: { deadbeef: { 'output.log': 'x' } } })
+  t.strictSame(await new StateStore(dir).load(), emptyState())
+})
+

@@ -34,9 +34,10 @@ tap.test('bridgeMac is 02:42 + the first 8 hex of the id', async t => {
   t.match(bridgeMac(ID), /^02:42(:[0-9a-f]{2}){4}$/)
 })
 
-tap.test('planNetworkCreate: bridge, gateway address with prefix and broadcast, up', async t => {
+tap.test('planNetworkCreate: bridge, route_localnet, gateway address with prefix and broadcast, up', async t => {
   t.strictSame(planNetworkCreate(net()), [
     { kind: 'link.bridge', name: 'br-17c77452ce21', mac: '02:42:17:c7:74:52', mtu: undefined, alias: `berth:${ID}` },
+    { kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', 'br-17c77452ce21', 'route_localnet'], value: '1' },
     { kind: 'addr.add', dev: 'br-17c77452ce21', ip: '172.18.0.1', prefix: 16, broadcast: '172.18.255.255' },
     { kind: 'link.up', dev: 'br-17c77452ce21' },
   ])
@@ -45,12 +46,23 @@ tap.test('planNetworkCreate: bridge, gateway address with prefix and broadcast, 
 tap.test('planNetworkCreate: MTU, small subnet, custom gateway, default bridge', async t => {
   const ops = planNetworkCreate(net({ subnet: '10.99.0.0/24', gateway: '10.99.0.254', mtu: 1400, bridge: 'nasa0' }))
   t.match(ops[0], { kind: 'link.bridge', name: 'nasa0', mtu: 1400 })
-  t.strictSame(ops[1], { kind: 'addr.add', dev: 'nasa0', ip: '10.99.0.254', prefix: 24, broadcast: '10.99.0.255' })
+  t.strictSame(ops[2], { kind: 'addr.add', dev: 'nasa0', ip: '10.99.0.254', prefix: 24, broadcast: '10.99.0.255' })
   const small = planNetworkCreate(net({ subnet: '10.0.0.0/30', gateway: '10.0.0.1' }))
-  t.match(small[1], { prefix: 30, broadcast: '10.0.0.3' })
+  t.match(small[2], { kind: 'addr.add', prefix: 30, broadcast: '10.0.0.3' })
   const def = planNetworkCreate(net({ bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', isDefault: true }))
-  t.match(def[1], { dev: 'berth0', ip: '172.17.0.1', prefix: 16, broadcast: '172.17.255.255' })
+  t.match(def[2], { kind: 'addr.add', dev: 'berth0', ip: '172.17.0.1', prefix: 16, broadcast: '172.17.255.255' })
   for (const op of [...ops, ...small, ...def]) t.notOk('netns' in op && op.netns !== undefined, 'all in the daemon netns')
+})
+
+tap.test('route_localnet is set on the bridge only, by path segments (a bridge name may contain dots)', async t => {
+  for (const bridge of ['berth0', 'br.lab.1', 'br-17c77452ce21']) {
+    const sysctls = planNetworkCreate(net({ bridge })).filter(op => op.kind === 'sysctl.set')
+    t.strictSame(sysctls, [{ kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', bridge, 'route_localnet'], value: '1' }], bridge)
+  }
+  const ops = planNetworkCreate(net())
+  const at = (kind: string) => ops.findIndex(op => op.kind === kind)
+  t.ok(at('link.bridge') < at('sysctl.set') && at('sysctl.set') < at('link.up'), 'after the bridge exists, before it is up')
+  t.notOk(ops.some(op => op.kind === 'sysctl.set' && op.path.some(p => p === 'all' || p === 'default')), 'never host-wide')
 })
 
 tap.test('planNetworkRemove deletes the bridge only, if it carries the network’s alias', async t => {
