@@ -60,19 +60,19 @@ const RAW = 'raw_prerouting'
 const POSTROUTING = 'postrouting'
 const BRIDGES = '@bridges'
 
-/** Rules of one network, in forward-chain order before the shared ones. */
-const networkForwardRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => {
-  const rules = [
-    rule(t, FORWARD, `${label(n.name)}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept),
-  ]
-  if (n.internal) {
-    rules.push(
-      rule(t, FORWARD, `${label(n.name)} is internal: nothing leaves it`, [iifname(n.bridge)], drop),
-      rule(t, FORWARD, `${label(n.name)} is internal: nothing enters it`, [oifname(n.bridge)], drop),
-    )
-  }
-  return rules
-}
+/** Intra-network traffic (Docker's ICC). */
+const networkIccRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => [
+  rule(t, FORWARD, `${label(n.name)}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept),
+]
+
+/** Internal networks exchange nothing with any other interface (published ports included). */
+const networkInternalRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
+  n.internal
+    ? [
+        rule(t, FORWARD, `${label(n.name)} is internal: nothing leaves it`, [iifname(n.bridge)], drop),
+        rule(t, FORWARD, `${label(n.name)} is internal: nothing enters it`, [oifname(n.bridge)], drop),
+      ]
+    : []
 
 const networkNatRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
   n.internal
@@ -140,8 +140,9 @@ export const renderRuleset = (
   ...networks.flatMap(n => networkRawRules(t, n)),
   ...renderPorts(t, opts.ports ?? []),
   rule(t, FORWARD, 'replies to connections containers opened', [oifname(BRIDGES), ctState(['established', 'related'])], accept),
+  ...networks.flatMap(n => networkIccRules(t, n)),
+  ...networks.flatMap(n => networkInternalRules(t, n)),
   rule(t, FORWARD, 'published ports (DNAT by this table), from anywhere', [oifname(BRIDGES), ctStatusDnat], accept),
-  ...networks.flatMap(n => networkForwardRules(t, n)),
   rule(t, FORWARD, 'isolation: berth networks never reach each other', [iifname(BRIDGES), oifname(BRIDGES)], drop),
   rule(t, FORWARD, 'containers may open connections out of the host', [iifname(BRIDGES)], accept),
   rule(t, FORWARD, 'nothing outside may open a connection to a container', [oifname(BRIDGES)], drop),

@@ -9,6 +9,7 @@
  * ever queued on them — published traffic is DNAT'ed before it could be.
  */
 import fs from 'node:fs'
+import { invalid } from '../errors.js'
 import type { NativeNetns } from './native.js'
 
 /** The socket identity of a published port. */
@@ -26,15 +27,19 @@ export class PortReservations {
 
   constructor(private readonly native: Pick<NativeNetns, 'bindPort'>) {}
 
-  /** Binds the port; false when the kernel says it is in use (EADDRINUSE/EACCES). */
+  /**
+   * Binds the port; false when it is in use — by another program
+   * (EADDRINUSE/EACCES) or already held here (each reservation has one owner).
+   */
   reserve(p: HostPort): boolean {
-    if (this.#fds.has(keyOf(p))) return true
+    if (this.#fds.has(keyOf(p))) return false
     try {
       this.#fds.set(keyOf(p), this.native.bindPort(p.proto, p.hostIp, p.hostPort))
       return true
     } catch (e) {
       const errno = (e as { errno?: number }).errno
       if (errno === 98 /* EADDRINUSE */ || errno === 13 /* EACCES */) return false
+      if (errno === 99 /* EADDRNOTAVAIL */) throw invalid('E_HOST_IP', `${p.hostIp} is not an address of this host`)
       throw e
     }
   }

@@ -44,7 +44,8 @@ const port = (text: string, what: string): number => {
 }
 
 const range = (text: string, what: string): [number, number] => {
-  const [a, b] = text.split('-')
+  const [a, b, extra] = text.split('-')
+  if (extra !== undefined) throw invalid('E_PORT', `invalid ${what} range "${text}"`)
   const from = port(a ?? '', what)
   const to = b === undefined ? from : port(b, what)
   if (to < from) throw invalid('E_PORT', `invalid ${what} range "${text}"`)
@@ -105,8 +106,8 @@ const clashes = (a: { proto: Proto; hostIp: string; hostPort: number }, b: typeo
 /**
  * Chooses host ports for `requests`, avoiding `taken` and each other. A
  * fixed port that is taken is a conflict; "any port" takes the first free
- * one of its range (or of `ephemeral`), starting after `cursor`.
- * `free(proto, ip, port)` asks the kernel (the caller binds to check).
+ * one of its range (or of `ephemeral`). `isFree` asks the kernel (the
+ * caller reserves the port by binding it).
  */
 export const choosePorts = (
   requests: readonly PortRequest[],

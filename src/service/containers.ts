@@ -16,6 +16,7 @@ import type { ServiceContext } from './context.js'
 import { buildEndpoint, etcFilesOf } from './endpoints.js'
 import { findContainer } from './lookup.js'
 import { newId } from '../model/ids.js'
+import { FIREWALL_LOCK } from './locks.js'
 import type { ProcessSupervisor } from './processes.js'
 import { createRecorded, removeRecorded } from './recorded.js'
 import { dropContainer, patchContainer, putContainer, withEndpointStatus } from './state-ops.js'
@@ -45,7 +46,8 @@ export class ContainerService {
   async create(req: ContainerCreateRequest): Promise<Container> {
     const id = newId()
     // The id's lock too: connect/disconnect/rm of this container wait for the create.
-    return this.ctx.locks.with([`name:${req.name}`, `ctr:${id}`], async () => {
+    const keys = [`name:${req.name}`, `ctr:${id}`, ...(req.ports.length > 0 ? [FIREWALL_LOCK] : [])]
+    return this.ctx.locks.with(keys, async () => {
       const s = this.ctx.store.state
       const clash = s.containers.find(c => c.name === req.name)
       if (clash) {
@@ -134,7 +136,7 @@ export class ContainerService {
   async remove(ref: string, force: boolean): Promise<void> {
     const find = (r: string) => findContainer(this.ctx.store.state, r, { removing: true })
     const c0 = find(ref)
-    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+    await this.ctx.locks.with([`ctr:${c0.id}`, ...(c0.ports.length > 0 ? [FIREWALL_LOCK] : [])], async () => {
       const c = find(c0.id)
       if (c.process.status === 'running' && !force) {
         throw conflict(

@@ -18,6 +18,7 @@ import { findContainer, findNetwork } from './lookup.js'
 import { createRecorded, removeRecorded } from './recorded.js'
 import { endpointsOn, patchContainer, withEndpointStatus } from './state-ops.js'
 import { newId } from '../model/ids.js'
+import { FIREWALL_LOCK } from './locks.js'
 
 const addressingOf = (n: Network): Addressing => ({
   subnet: subnetOf(n),
@@ -71,7 +72,7 @@ export class EndpointService {
   /** Attaches a container to one more network as the next `ethN`. */
   async connect(containerRef: string, attach: AttachRequest): Promise<void> {
     const c0 = findContainer(this.ctx.store.state, containerRef)
-    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+    await this.ctx.locks.with([`ctr:${c0.id}`, ...(c0.ports.length > 0 ? [FIREWALL_LOCK] : [])], async () => {
       const s = this.ctx.store.state
       const c = findContainer(s, c0.id)
       const target = findNetwork(s, attach.network)
@@ -99,7 +100,7 @@ export class EndpointService {
   /** Detaches a container from a network. */
   async disconnect(containerRef: string, networkRef: string): Promise<void> {
     const c0 = findContainer(this.ctx.store.state, containerRef)
-    await this.ctx.locks.with([`ctr:${c0.id}`], async () => {
+    await this.ctx.locks.with([`ctr:${c0.id}`, ...(c0.ports.length > 0 ? [FIREWALL_LOCK] : [])], async () => {
       const s = this.ctx.store.state
       const c = findContainer(s, c0.id)
       const net = findNetwork(s, networkRef)

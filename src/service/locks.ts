@@ -3,6 +3,15 @@
  * (ARCHITECTURE.md §5). Several keys are taken in sorted order, so two
  * operations can never wait for each other in a cycle.
  */
+/**
+ * Held by everything that changes berth's nft table: network create/remove/
+ * prune (each renders the whole table, published ports included) and
+ * container operations that add or remove port elements — so a table render
+ * never misses, or brings back, another operation's elements.
+ */
+export const FIREWALL_LOCK = 'firewall'
+
+/** Runs under one async lock per key. */
 export class KeyedLock {
   #tails = new Map<string, Promise<void>>()
 

@@ -13,16 +13,14 @@ import { OPT_BRIDGE_NAME, OPT_MTU } from '../model/parse-network.js'
 import type { Network, State } from '../model/types.js'
 import type { ServiceContext } from './context.js'
 import { findNetwork } from './lookup.js'
+import { FIREWALL_LOCK } from './locks.js'
 import { createRecorded, removeRecorded } from './recorded.js'
 import { dropNetwork, endpointsOn, putNetwork } from './state-ops.js'
 
 /** Names Docker reserves for its predefined networks. */
 const PREDEFINED = ['bridge', 'host', 'none']
-/**
- * Network create/remove/prune take one lock: they share the firewall table
- * (each renders it whole) and the pool cursor.
- */
-const NETWORKS_LOCK = 'networks'
+/** Network create/remove/prune also share the pool cursor: one lock (see FIREWALL_LOCK). */
+const NETWORKS_LOCK = FIREWALL_LOCK
 
 
 /** Network create/inspect/remove/prune. */

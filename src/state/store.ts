@@ -99,13 +99,17 @@ export class StateStore {
    * whose loss a restart repairs anyway; see service/recorded.ts.
    */
   async update(update: (s: State) => State, opts: { durable?: boolean } = {}): Promise<State> {
-    const previous = this.#state
-    const next = update(previous)
+    const next = update(this.#state)
     // Swapped synchronously: a check and the record it guards happen in one
     // step, which is what keeps concurrent requests from taking the same
     // name, address or subnet.
     this.#state = next
-    const write = this.#writing.then(() => this.#persist(previous, next, opts.durable ?? true))
+    // Written against what is on disk when the write runs (an earlier failed
+    // write must not make its objects look saved).
+    const write = this.#writing.then(async () => {
+      await this.#persist(this.#saved, next, opts.durable ?? true)
+      this.#saved = next
+    })
     this.#writing = write.catch(() => undefined)
     try {
       await write
@@ -115,7 +119,6 @@ export class StateStore {
       if (this.#state === next) this.#state = this.#saved
       throw e
     }
-    this.#saved = next
     return next
   }
 
@@ -132,9 +135,14 @@ export class StateStore {
     }
     const kept = new Set(next.containers.map(c => c.id))
     for (const id of before.keys()) if (!kept.has(id)) writes.push(fs.rm(this.#containerFile(id), { force: true }))
-    const top = serializeStateFile(next)
-    if (top !== this.#topWritten) writes.push(writeFileAtomic(this.file, top, durable).then(() => void (this.#topWritten = top)))
     await Promise.all(writes)
+    // state.json last: a crash in between leaves container files it may not
+    // know yet (harmless), never a state.json whose containers are missing.
+    const top = serializeStateFile(next)
+    if (top !== this.#topWritten) {
+      await writeFileAtomic(this.file, top, durable)
+      this.#topWritten = top
+    }
     if (durable) await syncDir(this.#containersDir).catch(() => undefined)
   }
 }

@@ -118,3 +118,22 @@ t.test('with iptables-nft FORWARD policy DROP in the host, berth still works', a
     await w.destroy()
   }
 })
+
+t.test('internal networks cannot use published ports; concurrent network changes keep every port', async t => {
+  const w = await world(t)
+  await w.ok(['network', 'create', '--subnet', '10.78.0.0/24', 'pub'])
+  await w.ok(['network', 'create', '--internal', '--subnet', '10.79.0.0/24', 'sealed'])
+  await startWeb(w, 'web', 'pub', ['8080:80'])
+  await w.ok(['run', '-d', '--name', 'inner', '--network', 'sealed', '-p', '9999:80', '--', 'sleep', '300'])
+  t.equal(await ask(w, w.ns('inner'), HOST_IP, 8080), '', 'a container on an internal network does not reach a published port')
+  t.equal(await w.ok(['port', 'inner']), '', '-p is discarded on an internal network, as in Docker')
+  // Network changes render the whole table; port changes at the same time must survive.
+  const results = await Promise.all([
+    ...[0, 1, 2].map(i => w.cli(['network', 'create', `extra${i}`])),
+    ...[0, 1, 2].map(i => w.cli(['run', '-d', '--name', `p${i}`, '--network', 'pub', '-p', `${8100 + i}:80`, '--', 'sleep', '300'])),
+  ])
+  t.same(results.map(r => r.code), [0, 0, 0, 0, 0, 0], results.map(r => r.stderr).join(''))
+  const map = sh(['ip', 'netns', 'exec', w.host, 'nft', 'list', 'map', 'inet', 'berth', 'pub_any_port']).stdout
+  for (const port of [8080, 8100, 8101, 8102]) t.match(map, new RegExp(`tcp \\. ${port} : 80`), `element for ${port} present`)
+  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'and the first port still works')
+})

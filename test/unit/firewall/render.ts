@@ -134,38 +134,39 @@ tap.test('postrouting: outbound and hairpin masquerade per network (none for int
   t.equal(rulesOf(renderRuleset([INTERNAL])).filter(r => r.chain === 'postrouting').length, 1, 'internal only: just the 127/8 rule')
 })
 
-tap.test('forward chain order: replies, per network, isolation, outbound, inbound drop', async t => {
+tap.test('forward chain order: replies, ICC, internal drops, published ports, isolation, outbound, inbound drop', async t => {
   const fwd = rulesOf(renderRuleset(MIX)).filter(r => r.chain === 'forward')
   const first = fwd[0]
   t.ok(first && matchesIf(first, 'oifname', '@bridges'), 'replies first')
   t.strictSame(first?.expr[1], { match: { op: 'in', left: { ct: { key: 'state' } }, right: ['established', 'related'] } })
   t.equal(first && verdictOf(first), 'accept')
-  const second = fwd[1]
-  t.ok(second && matchesIf(second, 'oifname', '@bridges'), 'then published ports, from anywhere')
-  t.strictSame(second?.expr[1], { match: { op: 'in', left: { ct: { key: 'status' } }, right: 'dnat' } })
-  t.equal(second?.expr.length, 4)
-  t.equal(second && verdictOf(second), 'accept')
+  const published = fwd.findIndex(r => JSON.stringify(r.expr[1]) === JSON.stringify({ match: { op: 'in', left: { ct: { key: 'status' } }, right: 'dnat' } }))
+  const dnat = fwd[published] as RuleBody
+  t.ok(matchesIf(dnat, 'oifname', '@bridges'), 'published ports: to any bridge')
+  t.equal(dnat.expr.length, 4)
+  t.equal(verdictOf(dnat), 'accept')
 
   const icc = (n: FirewallNetwork) => fwd.findIndex(r => matchesIf(r, 'iifname', n.bridge) && matchesIf(r, 'oifname', n.bridge))
   const isolation = fwd.findIndex(r => matchesIf(r, 'iifname', '@bridges') && matchesIf(r, 'oifname', '@bridges'))
   const outbound = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'iifname', '@bridges'))
   const inbound = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'oifname', '@bridges'))
   for (const n of MIX) {
-    t.ok(icc(n) > 1 && icc(n) < isolation, `ICC of ${n.name} before isolation`)
+    t.ok(icc(n) > 0 && icc(n) < published, `ICC of ${n.name} before published ports and isolation`)
     t.equal(verdictOf(fwd[icc(n)] as RuleBody), 'accept')
   }
+  t.ok(published < isolation, 'published ports before isolation: other networks reach them')
   t.equal(verdictOf(fwd[isolation] as RuleBody), 'drop')
   t.equal(outbound, isolation + 1)
   t.equal(verdictOf(fwd[outbound] as RuleBody), 'accept')
   t.equal(inbound, fwd.length - 1)
   t.equal(verdictOf(fwd[inbound] as RuleBody), 'drop')
 
-  // internal: after its own ICC accept, everything else in or out is dropped,
-  // before the shared outbound accept could let it out
+  // internal: after its own ICC accept, everything else in or out is dropped —
+  // before published ports could let it reach one, and before the outbound accept
   const leaves = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'iifname', INTERNAL.bridge))
   const enters = fwd.findIndex(r => r.expr.length === 3 && matchesIf(r, 'oifname', INTERNAL.bridge))
-  t.ok(leaves > icc(INTERNAL) && leaves < outbound, 'internal: nothing leaves it')
-  t.ok(enters > icc(INTERNAL) && enters < outbound, 'internal: nothing enters it')
+  t.ok(leaves > icc(INTERNAL) && leaves < published, 'internal: nothing leaves it, not even to a published port')
+  t.ok(enters > icc(INTERNAL) && enters < published, 'internal: nothing enters it')
   t.equal(verdictOf(fwd[leaves] as RuleBody), 'drop')
   t.equal(verdictOf(fwd[enters] as RuleBody), 'drop')
   t.equal(fwd.filter(r => JSON.stringify(r).includes(CUSTOM.bridge)).length, 1, 'a normal network has only its ICC rule')

@@ -32,11 +32,11 @@ const fakeNative = (fail: (p: number) => Error | undefined = () => undefined) =>
 }
 const WEB: HostPort = { proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 }
 
-tap.test('reserve binds the port once; reserving again is a no-op', async t => {
+tap.test('reserve binds the port once; a second reservation of a held port is refused', async t => {
   const native = fakeNative()
   const r = new PortReservations(native)
   t.equal(r.reserve(WEB), true)
-  t.equal(r.reserve({ ...WEB }), true)
+  t.equal(r.reserve({ ...WEB }), false, 'one owner per reservation')
   t.strictSame(native.binds, ['tcp 0.0.0.0:8080'])
   t.teardown(() => r.release(WEB))
 })
@@ -61,8 +61,13 @@ tap.test('in use (EADDRINUSE) or not allowed (EACCES): false, nothing held', asy
   }
 })
 
+tap.test('a host address the machine does not have is a clear InvalidParameter', async t => {
+  const r = new PortReservations(fakeNative(() => errno(99, 'EADDRNOTAVAIL')))
+  t.throws(() => r.reserve({ ...WEB, hostIp: '10.9.9.9' }), { kind: 'InvalidParameter', code: 'E_HOST_IP', message: '10.9.9.9 is not an address of this host' })
+})
+
 tap.test('any other error is thrown as it is', async t => {
-  for (const e of [errno(99, 'EADDRNOTAVAIL'), errno(1, 'EPERM'), new Error('no errno')]) {
+  for (const e of [errno(1, 'EPERM'), new Error('no errno')]) {
     const r = new PortReservations(fakeNative(() => e))
     t.throws(() => r.reserve(WEB), e, e.message)
   }

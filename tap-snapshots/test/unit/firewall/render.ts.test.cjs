@@ -565,46 +565,6 @@ Array [
     "add": Object {
       "rule": Object {
         "chain": "forward",
-        "comment": "published ports (DNAT by this table), from anywhere",
-        "expr": Array [
-          Object {
-            "match": Object {
-              "left": Object {
-                "meta": Object {
-                  "key": "oifname",
-                },
-              },
-              "op": "==",
-              "right": "@bridges",
-            },
-          },
-          Object {
-            "match": Object {
-              "left": Object {
-                "ct": Object {
-                  "key": "status",
-                },
-              },
-              "op": "in",
-              "right": "dnat",
-            },
-          },
-          Object {
-            "counter": null,
-          },
-          Object {
-            "accept": null,
-          },
-        ],
-        "family": "inet",
-        "table": "berth",
-      },
-    },
-  },
-  Object {
-    "add": Object {
-      "rule": Object {
-        "chain": "forward",
         "comment": "bridge: containers on this network reach each other",
         "expr": Array [
           Object {
@@ -627,6 +587,46 @@ Array [
               },
               "op": "==",
               "right": "berth0",
+            },
+          },
+          Object {
+            "counter": null,
+          },
+          Object {
+            "accept": null,
+          },
+        ],
+        "family": "inet",
+        "table": "berth",
+      },
+    },
+  },
+  Object {
+    "add": Object {
+      "rule": Object {
+        "chain": "forward",
+        "comment": "published ports (DNAT by this table), from anywhere",
+        "expr": Array [
+          Object {
+            "match": Object {
+              "left": Object {
+                "meta": Object {
+                  "key": "oifname",
+                },
+              },
+              "op": "==",
+              "right": "@bridges",
+            },
+          },
+          Object {
+            "match": Object {
+              "left": Object {
+                "ct": Object {
+                  "key": "status",
+                },
+              },
+              "op": "in",
+              "right": "dnat",
             },
           },
           Object {
@@ -1585,46 +1585,6 @@ Array [
     "add": Object {
       "rule": Object {
         "chain": "forward",
-        "comment": "published ports (DNAT by this table), from anywhere",
-        "expr": Array [
-          Object {
-            "match": Object {
-              "left": Object {
-                "meta": Object {
-                  "key": "oifname",
-                },
-              },
-              "op": "==",
-              "right": "@bridges",
-            },
-          },
-          Object {
-            "match": Object {
-              "left": Object {
-                "ct": Object {
-                  "key": "status",
-                },
-              },
-              "op": "in",
-              "right": "dnat",
-            },
-          },
-          Object {
-            "counter": null,
-          },
-          Object {
-            "accept": null,
-          },
-        ],
-        "family": "inet",
-        "table": "berth",
-      },
-    },
-  },
-  Object {
-    "add": Object {
-      "rule": Object {
-        "chain": "forward",
         "comment": "bridge: containers on this network reach each other",
         "expr": Array [
           Object {
@@ -1792,6 +1752,46 @@ Array [
           },
           Object {
             "drop": null,
+          },
+        ],
+        "family": "inet",
+        "table": "berth",
+      },
+    },
+  },
+  Object {
+    "add": Object {
+      "rule": Object {
+        "chain": "forward",
+        "comment": "published ports (DNAT by this table), from anywhere",
+        "expr": Array [
+          Object {
+            "match": Object {
+              "left": Object {
+                "meta": Object {
+                  "key": "oifname",
+                },
+              },
+              "op": "==",
+              "right": "@bridges",
+            },
+          },
+          Object {
+            "match": Object {
+              "left": Object {
+                "ct": Object {
+                  "key": "status",
+                },
+              },
+              "op": "in",
+              "right": "dnat",
+            },
+          },
+          Object {
+            "counter": null,
+          },
+          Object {
+            "accept": null,
           },
         ],
         "family": "inet",
@@ -3596,46 +3596,6 @@ Array [
     "add": Object {
       "rule": Object {
         "chain": "forward",
-        "comment": "published ports (DNAT by this table), from anywhere",
-        "expr": Array [
-          Object {
-            "match": Object {
-              "left": Object {
-                "meta": Object {
-                  "key": "oifname",
-                },
-              },
-              "op": "==",
-              "right": "@bridges",
-            },
-          },
-          Object {
-            "match": Object {
-              "left": Object {
-                "ct": Object {
-                  "key": "status",
-                },
-              },
-              "op": "in",
-              "right": "dnat",
-            },
-          },
-          Object {
-            "counter": null,
-          },
-          Object {
-            "accept": null,
-          },
-        ],
-        "family": "inet",
-        "table": "berth",
-      },
-    },
-  },
-  Object {
-    "add": Object {
-      "rule": Object {
-        "chain": "forward",
         "comment": "bridge: containers on this network reach each other",
         "expr": Array [
           Object {
@@ -3803,6 +3763,46 @@ Array [
           },
           Object {
             "drop": null,
+          },
+        ],
+        "family": "inet",
+        "table": "berth",
+      },
+    },
+  },
+  Object {
+    "add": Object {
+      "rule": Object {
+        "chain": "forward",
+        "comment": "published ports (DNAT by this table), from anywhere",
+        "expr": Array [
+          Object {
+            "match": Object {
+              "left": Object {
+                "meta": Object {
+                  "key": "oifname",
+                },
+              },
+              "op": "==",
+              "right": "@bridges",
+            },
+          },
+          Object {
+            "match": Object {
+              "left": Object {
+                "ct": Object {
+                  "key": "status",
+                },
+              },
+              "op": "in",
+              "right": "dnat",
+            },
+          },
+          Object {
+            "counter": null,
+          },
+          Object {
+            "accept": null,
           },
         ],
         "family": "inet",
