@@ -3,8 +3,9 @@
  * transaction (libnftables-json(5)).
  *
  * Be aware: nft 1.0.6 cannot read JSON from a Node pipe (it opens
- * /dev/stdin, which a libuv socketpair is not), so the batch goes through a
- * private temp file (stack-probe §4).
+ * /dev/stdin, which a libuv socketpair is not), so a batch goes as one
+ * argument, or through a private temp file when it is too big for one
+ * (stack-probe §4).
  */
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -15,12 +16,20 @@ import { run } from './exec.js'
 /** One libnftables JSON command object, e.g. `{ add: { table: … } }`. */
 export type NftCommand = Record<string, unknown>
 
+/** Batches up to this size go as one argv (the kernel allows 128 KiB per argument). */
+const ARGV_MAX = 100_000
+
 /** Applies commands in one transaction; all or nothing. */
 export const applyNft = async (commands: readonly NftCommand[]): Promise<void> => {
+  const json = JSON.stringify({ nftables: commands })
+  if (json.length <= ARGV_MAX) {
+    await run('nft', ['-j', json])
+    return
+  }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-nft-'))
   const file = path.join(dir, `${randomBytes(4).toString('hex')}.json`)
   try {
-    await fs.writeFile(file, JSON.stringify({ nftables: commands }), { mode: 0o600 })
+    await fs.writeFile(file, json, { mode: 0o600 })
     await run('nft', ['-j', '-f', file])
   } finally {
     await fs.rm(dir, { recursive: true, force: true })
