@@ -25,6 +25,8 @@ t.test('reachability of published ports', async t => {
   t.equal(await ask(w, w.host, HOST_IP, 8080), HOST_IP, 'host → its own address:8080')
   t.equal(await ask(w, w.host, '10.71.0.1', 8080), '10.70.0.1', 'host → another of its addresses (a gateway):8080, masqueraded as it crosses to another network')
   t.equal(await ask(w, w.host, HOST_IP, 8082, 'udp'), HOST_IP, 'host → own address:8082/udp')
+  t.equal(await ask(w, w.host, '127.0.0.1', 8082, 'udp'), '10.70.0.1', 'host → 127.0.0.1:8082/udp')
+  t.equal(await ask(w, w.ns('web'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'the container → its own published UDP port')
   t.equal(await ask(w, w.ns('peer'), HOST_IP, 8080), '10.70.0.1', 'same network → host:8080 (hairpin)')
   t.equal(await ask(w, w.ns('peer'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'same network → host:8082/udp (hairpin)')
   t.equal(await ask(w, w.ns('web'), HOST_IP, 8080), '10.70.0.1', 'the container → its own published port')
