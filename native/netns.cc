@@ -198,6 +198,34 @@ Napi::Value SocketIn(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, fd);
 }
 
+// connectIn(path, ip, port): a non-blocking TCP socket created inside the
+// netns and connecting to ip:port (EINPROGRESS is normal); returns the fd.
+// The connection is made from the netns, so its egress rules apply.
+Napi::Value ConnectIn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>();
+  sockaddr_in addr;
+  if (!ParseAddr(env, info[1].As<Napi::String>(), info[2].As<Napi::Number>().Int32Value(), addr)) return env.Undefined();
+  int fd = -1;
+  int err = 0;
+  std::string where;
+  {
+    NetnsGuard guard;
+    if ((err = guard.Open(path))) where = "open " + path;
+    else if ((err = guard.Enter())) where = "setns " + path;
+    else {
+      fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0) { err = errno; where = "socket"; }
+      else if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
+        err = errno; where = "connect";
+        close(fd);
+      }
+    }
+  }
+  if (err) return ThrowErrno(env, err, where);
+  return Napi::Number::New(env, fd);
+}
+
 // bindPort("udp"|"tcp", ip, port): reserves a host port in the caller's own
 // netns, as Docker does: bound (TCP: listening, which also keeps any other
 // SO_REUSEADDR socket off the port) with a drop-everything socket filter,
@@ -228,6 +256,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("withNetns", Napi::Function::New(env, WithNetns));
   exports.Set("socketIn", Napi::Function::New(env, SocketIn));
   exports.Set("bindPort", Napi::Function::New(env, BindPort));
+  exports.Set("connectIn", Napi::Function::New(env, ConnectIn));
   return exports;
 }
 

@@ -16,6 +16,7 @@ import type { DaemonConfig } from '../model/types.js'
 import { parseResolvConf } from '../plan/etc-files.js'
 import { ContainerService } from '../service/containers.js'
 import type { ServiceContext } from '../service/context.js'
+import { DnsService } from '../service/dns.js'
 import { EndpointService } from '../service/endpoints.js'
 import { ExecService } from '../service/exec.js'
 import { KeyedLock } from '../service/locks.js'
@@ -41,9 +42,9 @@ export interface Daemon {
   close(): Promise<void>
 }
 
-const readHostResolv = () => {
+const readHostResolv = (file: string) => () => {
   try {
-    return parseResolvConf(fs.readFileSync('/etc/resolv.conf', 'utf8'))
+    return parseResolvConf(fs.readFileSync(file, 'utf8'))
   } catch {
     return parseResolvConf('')
   }
@@ -74,7 +75,7 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     locks: new KeyedLock(),
     log,
     ports: new PortReservations(native),
-    hostResolv: readHostResolv,
+    hostResolv: readHostResolv(cfg.resolvConf),
   }
   const repaired = await reconcile(ctx)
   for (const line of repaired) log.info({ repair: line }, 'reconciled')
@@ -84,8 +85,10 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     (id, code) => void containers.markExited(id, code).catch(e => log.error({ err: e }, 'recording exit')),
     log,
   )
-  const containers = new ContainerService(ctx, processes)
+  const dns = new DnsService(ctx, native)
+  const containers = new ContainerService(ctx, processes, dns)
   await adoptProcesses(store, processes, containers)
+  await dns.sync()
   for (const id of removeStaleContainerDirs(cfg.dataRoot, new Set(store.state.containers.map(c => c.id)))) {
     log.info({ container: id }, 'removed files of a container no longer recorded')
   }
@@ -94,7 +97,7 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     {
       networks,
       containers,
-      endpoints: new EndpointService(ctx),
+      endpoints: new EndpointService(ctx, dns),
       exec: new ExecService(containers),
       store,
       sandboxKey: name => kernel.netns.path(name),
@@ -110,6 +113,7 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     close: async () => {
       await api.shutdown(SHUTDOWN_DEADLINE_MS)
       processes.close()
+      dns.close()
       fs.rmSync(socketPath, { force: true })
       releasePrefix()
       releasePid()

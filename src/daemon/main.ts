@@ -34,6 +34,8 @@ const main = async () => {
     .option('--bip <cidr>', 'address of the default bridge with its prefix (default 172.17.0.1/16)')
     .option('--default-address-pool <base=CIDR,size=N>', 'pool for automatic subnets (repeatable)', collect, [])
     .option('--dns <ip>', 'upstream DNS server (repeatable; default: the host resolv.conf)', collect, [])
+    .option('--dns-ttl <seconds>', 'TTL of the embedded DNS answers (default 600)')
+    .option('--resolv-conf <path>', "the host's resolver file: search, options, upstreams (default /etc/resolv.conf)")
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal (default info)')
     .parse()
   const o = program.opts<Record<string, string | string[] | undefined>>()
@@ -46,6 +48,8 @@ const main = async () => {
     bip: o.bip,
     'default-address-pools': pools.length > 0 ? pools : undefined,
     dns: (o.dns as string[]).length > 0 ? o.dns : undefined,
+    'dns-ttl': o.dnsTtl === undefined ? undefined : Number(o.dnsTtl),
+    'resolv-conf': o.resolvConf,
     'log-level': o.logLevel,
   }
   const configFile = String(o.configFile)

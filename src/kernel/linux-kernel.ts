@@ -125,7 +125,7 @@ export class KernelSession implements OpApplier {
       case 'files.remove':
         return removeEtcFiles(this.etcNetnsDir, op.netns)
       case 'nft.apply':
-        return applyNft(op.commands)
+        return applyNft(op.commands, op.netns === undefined ? undefined : this.netns.path(op.netns))
       case 'link.hairpin':
         return this.host.setHairpin(await this.#index(undefined, op.dev))
       case 'sysctl.set':

@@ -22,6 +22,8 @@ export interface NativeNetns {
   socketIn(nsPath: string, kind: 'udp' | 'tcp', ip: string, port: number, backlog?: number): number
   /** Reserves ip:port in the caller's netns: bound (TCP listening) with a drop-all socket filter; returns the fd. */
   bindPort(kind: 'udp' | 'tcp', ip: string, port: number): number
+  /** A non-blocking TCP socket made inside the netns, connecting to ip:port; returns the fd. */
+  connectIn(nsPath: string, ip: string, port: number): number
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))

@@ -19,18 +19,23 @@ export type NftCommand = Record<string, unknown>
 /** Batches up to this size go as one argv (the kernel allows 128 KiB per argument). */
 const ARGV_MAX = 100_000
 
-/** Applies commands in one transaction; all or nothing. */
-export const applyNft = async (commands: readonly NftCommand[]): Promise<void> => {
+/**
+ * Applies commands in one transaction; all or nothing. With `nsPath`, in
+ * that netns (through nsenter(1): nft runs there, nothing else changes).
+ */
+export const applyNft = async (commands: readonly NftCommand[], nsPath?: string): Promise<void> => {
+  if (commands.length === 0) return
   const json = JSON.stringify({ nftables: commands })
+  const nft = (args: string[]) => (nsPath ? run('nsenter', [`--net=${nsPath}`, 'nft', ...args]) : run('nft', args))
   if (json.length <= ARGV_MAX) {
-    await run('nft', ['-j', json])
+    await nft(['-j', json])
     return
   }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-nft-'))
   const file = path.join(dir, `${randomBytes(4).toString('hex')}.json`)
   try {
     await fs.writeFile(file, json, { mode: 0o600 })
-    await run('nft', ['-j', '-f', file])
+    await nft(['-j', '-f', file])
   } finally {
     await fs.rm(dir, { recursive: true, force: true })
   }

@@ -19,6 +19,8 @@ export const DEFAULT_CONFIG: DaemonConfig = {
   bip: '172.17.0.1/16',
   defaultAddressPools: DOCKER_DEFAULT_POOLS,
   dns: [],
+  dnsTtl: 600,
+  resolvConf: '/etc/resolv.conf',
   logLevel: 'info',
   netnsDir: '/run/netns',
   etcNetnsDir: '/etc/netns',
@@ -36,6 +38,8 @@ const ConfigWire = z
     bip: z.string(),
     'default-address-pools': z.array(z.object({ base: z.string(), size: z.number().int() })).min(1),
     dns: z.array(z.string()),
+    'dns-ttl': z.number().int().min(0).max(86400),
+    'resolv-conf': z.string().startsWith('/'),
     'log-level': z.enum(LOG_LEVELS),
   })
   .partial()
@@ -72,6 +76,8 @@ export const resolveConfig = (file: unknown, flags: unknown, source: string): Da
     bip: m.bip ?? DEFAULT_CONFIG.bip,
     defaultAddressPools: m['default-address-pools'] ?? DEFAULT_CONFIG.defaultAddressPools,
     dns: m.dns ?? DEFAULT_CONFIG.dns,
+    dnsTtl: m['dns-ttl'] ?? DEFAULT_CONFIG.dnsTtl,
+    resolvConf: m['resolv-conf'] ?? DEFAULT_CONFIG.resolvConf,
     logLevel: m['log-level'] ?? DEFAULT_CONFIG.logLevel,
   }
   const bip = parseCidrText(cfg.bip)

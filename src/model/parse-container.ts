@@ -14,6 +14,7 @@ export interface AttachRequest {
   /** Network name or id, as the user wrote it. */
   readonly network: string
   readonly ip?: number | undefined
+  readonly aliases: readonly string[]
 }
 
 /** A validated `create` request. */
@@ -23,6 +24,7 @@ export interface ContainerCreateRequest {
   readonly cmd: readonly string[]
   readonly attach: AttachRequest
   readonly ports: readonly PortRequest[]
+  readonly links: readonly { readonly container: string; readonly alias: string }[]
 }
 
 const EndpointWire = z.object({
@@ -36,6 +38,7 @@ const CreateWire = z.object({
   HostConfig: z
     .object({
       NetworkMode: z.string().optional(),
+      Links: z.array(z.string()).nullish(),
       PortBindings: z
         .record(z.string(), z.array(z.object({ HostIp: z.string().optional(), HostPort: z.string().optional() })).nullable())
         .nullish(),
@@ -51,6 +54,17 @@ const parseIpOption = (text: string | undefined): number | undefined => {
   const ip = parseIpv4(text)
   if (ip === undefined) throw invalid('E_BAD_IP', `invalid IPv4 address ${JSON.stringify(text)}`)
   return ip
+}
+
+/** DNS names: hostname syntax, compared case-insensitively. */
+const parseAliases = (aliases: readonly string[] | null | undefined): string[] =>
+  [...new Set((aliases ?? []).map(a => checkHostname(a).toLowerCase()))]
+
+/** `NAME[:ALIAS]` (Docker sends `NAME:ALIAS` in HostConfig.Links). */
+const parseLink = (text: string): { container: string; alias: string } => {
+  const [name, alias, extra] = text.replace(/^\//, '').split(':')
+  if (!name || extra !== undefined) throw invalid('E_LINK', `invalid link "${text}": expected NAME[:ALIAS]`)
+  return { container: name, alias: checkHostname((alias ?? name).replace(/^\/.*\//, '')) }
 }
 
 const UNSUPPORTED_MODES = ['host', 'none']
@@ -83,8 +97,9 @@ export const parseContainerCreate = (
     name: checkObjectName(name, 'container'),
     hostname: w.Hostname ? checkHostname(w.Hostname) : undefined,
     cmd: w.Cmd ?? [],
-    attach: { network, ip: parseIpOption(ep?.IPAMConfig?.IPv4Address) },
+    attach: { network, ip: parseIpOption(ep?.IPAMConfig?.IPv4Address), aliases: parseAliases(ep?.Aliases) },
     ports: parsePortBindings(w.HostConfig?.PortBindings),
+    links: (w.HostConfig?.Links ?? []).map(parseLink),
   }
 }
 
@@ -102,7 +117,11 @@ export const parseConnect = (
   if (!wire.success) throw wireError('connect request', wire.error)
   return {
     container: wire.data.Container,
-    attach: { network, ip: parseIpOption(wire.data.EndpointConfig?.IPAMConfig?.IPv4Address) },
+    attach: {
+      network,
+      ip: parseIpOption(wire.data.EndpointConfig?.IPAMConfig?.IPv4Address),
+      aliases: parseAliases(wire.data.EndpointConfig?.Aliases),
+    },
   }
 }
 

@@ -47,7 +47,15 @@ export interface Endpoint {
   readonly hostIfname: string
   readonly ip: string
   readonly mac: string
+  /** Extra DNS names on this network (`--network-alias`, `connect --alias`). */
+  readonly aliases: readonly string[]
   readonly status: Lifecycle
+}
+
+/** A legacy `--link NAME[:ALIAS]` (default bridge): /etc/hosts entries only. */
+export interface Link {
+  readonly container: string
+  readonly alias: string
 }
 
 /** What the container's process is doing. */
@@ -73,6 +81,7 @@ export interface Container {
   readonly endpoints: readonly Endpoint[]
   /** Published ports (DNAT'ed to the endpoint that carries the default route). */
   readonly ports: readonly PortMapping[]
+  readonly links: readonly Link[]
   /** Next `ethN` index; only ever grows within a sandbox (oracle §2). */
   readonly nextIfIndex: number
   readonly process: ProcessState
@@ -110,6 +119,10 @@ export interface DaemonConfig {
   readonly defaultAddressPools: readonly AddressPool[]
   /** Upstream DNS servers; empty means "the host's resolv.conf". */
   readonly dns: readonly string[]
+  /** The host's resolver configuration (search, options, nameservers). */
+  readonly resolvConf: string
+  /** TTL of the embedded DNS's answers, seconds (Docker: 600). */
+  readonly dnsTtl: number
   readonly logLevel: string
   /** Directory holding named netns (ip-netns(8) uses /run/netns). */
   readonly netnsDir: string

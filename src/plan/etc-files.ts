@@ -1,8 +1,9 @@
 /**
  * Contents of a container's /etc/hosts and /etc/resolv.conf (pure).
  *
- * Be aware: this is the default-bridge flavour for every network until the
- * embedded DNS exists: resolv.conf lists upstream servers directly.
+ * Two flavours of resolv.conf, as in Docker: on the default bridge the
+ * upstream servers themselves; on user-defined networks berth's embedded
+ * resolver at 127.0.0.11.
  */
 
 /** The lines every container's /etc/hosts starts with (Docker's six). */
@@ -15,9 +16,9 @@ const STANDARD_HOSTS = [
   'ff02::2\tip6-allrouters',
 ]
 
-/** /etc/hosts: the standard lines + one line per address of the container. */
-export const renderHosts = (hostname: string, ips: readonly string[]): string =>
-  [...STANDARD_HOSTS, ...ips.map(ip => `${ip}\t${hostname}`)].join('\n') + '\n'
+/** /etc/hosts: the standard lines, `--link` lines, one line per address of the container. */
+export const renderHosts = (hostname: string, ips: readonly string[], links: readonly string[] = []): string =>
+  [...STANDARD_HOSTS, ...links, ...ips.map(ip => `${ip}\t${hostname}`)].join('\n') + '\n'
 
 /** What berth keeps of the host's resolv.conf. */
 export interface HostResolv {
@@ -57,5 +58,25 @@ export const renderResolvConf = (host: HostResolv, configured: readonly string[]
     ...(host.search.length > 0 ? [`search ${host.search.join(' ')}`] : []),
     ...servers.map(s => `nameserver ${s}`),
     ...(host.options.length > 0 ? [`options ${host.options.join(' ')}`] : []),
+  ].join('\n') + '\n'
+}
+
+/** The embedded resolver's address inside every container netns. */
+export const EMBEDDED_DNS = '127.0.0.11'
+
+/** True when the host's options set ndots explicitly (it changes forwarding, oracle §13). */
+export const hasExplicitNdots = (host: HostResolv): boolean => host.options.some(o => o.startsWith('ndots:'))
+
+/**
+ * /etc/resolv.conf on a user-defined network (Docker): the host's search
+ * list, `nameserver 127.0.0.11`, the host's options plus `ndots:0` when the
+ * host sets no ndots.
+ */
+export const renderEmbeddedResolvConf = (host: HostResolv): string => {
+  const options = hasExplicitNdots(host) ? host.options : [...host.options, 'ndots:0']
+  return [
+    ...(host.search.length > 0 ? [`search ${host.search.join(' ')}`] : []),
+    `nameserver ${EMBEDDED_DNS}`,
+    `options ${options.join(' ')}`,
   ].join('\n') + '\n'
 }

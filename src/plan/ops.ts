@@ -66,7 +66,13 @@ export type Op =
       readonly previous?: Readonly<Record<string, string>> | undefined
     }
   | { readonly kind: 'files.remove'; readonly netns: string }
-  | { readonly kind: 'nft.apply'; readonly commands: readonly NftCommand[]; readonly undo: readonly NftCommand[] }
+  | {
+      readonly kind: 'nft.apply'
+      readonly commands: readonly NftCommand[]
+      readonly undo: readonly NftCommand[]
+      /** A container netns (its own tables); undefined: the daemon's netns. */
+      readonly netns?: string | undefined
+    }
   /** Hairpin mode on a bridge port (a container reaching its own published port). */
   | { readonly kind: 'link.hairpin'; readonly dev: string }
   /**
@@ -107,7 +113,7 @@ export const inverse = (op: Op): Op | undefined => {
         ? { kind: 'files.write', netns: op.netns, files: op.previous, previous: op.files }
         : { kind: 'files.remove', netns: op.netns }
     case 'nft.apply':
-      return { kind: 'nft.apply', commands: op.undo, undo: op.commands }
+      return { kind: 'nft.apply', commands: op.undo, undo: op.commands, netns: op.netns }
     case 'link.hairpin':
     case 'sysctl.set':
       // Settings of a device berth made: they go away with the device.

@@ -7,12 +7,12 @@ import { conflict, invalid } from '../errors.js'
 import { planEndpointCreate } from '../drivers/bridge/plan-endpoint.js'
 import { netnsName, shortId } from '../model/names.js'
 import type { ContainerCreateRequest } from '../model/parse-container.js'
-import type { Container } from '../model/types.js'
+import type { Container, State } from '../model/types.js'
 import { planPortChange } from '../firewall/plan.js'
 import { optional } from '../plan/ops.js'
 import { planSandboxCreate, planSandboxRemove } from '../plan/sandbox.js'
 import { conntrackOps, releasePorts, reservePorts } from './published.js'
-import type { ServiceContext } from './context.js'
+import type { ServiceContext, TopologyListener } from './context.js'
 import { buildEndpoint, etcFilesOf } from './endpoints.js'
 import { findContainer } from './lookup.js'
 import { newId } from '../model/ids.js'
@@ -28,6 +28,7 @@ export class ContainerService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly processes: ProcessSupervisor,
+    private readonly topology: TopologyListener,
   ) {}
 
   /** Containers; only running ones unless `all`. */
@@ -76,6 +77,7 @@ export class ContainerService {
         cmd: req.cmd,
         endpoints: [ep],
         ports,
+        links: this.#checkLinks(s, req.links),
         nextIfIndex: 1,
         process: { status: 'created' },
         status: 'creating',
@@ -94,9 +96,20 @@ export class ContainerService {
         releasePorts(this.ctx, ports)
         throw e
       })
+      await this.topology.sync()
       this.ctx.log.info({ container: id, name: c.name, netns, ip: ep.ip }, 'container created')
       return this.inspect(id)
     })
+  }
+
+  /** `--link`s must name existing containers (Docker: "could not get container for X"). */
+  #checkLinks(s: State, links: ContainerCreateRequest['links']): Container['links'] {
+    for (const l of links) {
+      if (!s.containers.some(c => c.name === l.container && c.status !== 'removing')) {
+        throw invalid('E_LINK', `could not get container for ${l.container}: no such container`)
+      }
+    }
+    return links
   }
 
   /** Starts the container's command in its netns. */
@@ -157,6 +170,7 @@ export class ContainerService {
         drop: dropContainer(c.id),
       })
       releasePorts(this.ctx, c.ports)
+      await this.topology.sync()
       fs.rmSync(this.processes.dir(c.id), { recursive: true, force: true })
       this.ctx.log.info({ container: c.id, name: c.name }, 'container removed')
     })

@@ -38,3 +38,8 @@ export interface ServiceContext {
   /** The host's resolv.conf, read when a container is created. */
   readonly hostResolv: () => HostResolv
 }
+
+/** Told when containers or their attachments changed (the embedded DNS follows). */
+export interface TopologyListener {
+  sync(): Promise<void>
+}

@@ -7,13 +7,13 @@ import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-e
 import { subnetOf } from '../drivers/bridge/plan-network.js'
 import { type Addressing, allocateIp, checkRequestedIp } from '../model/ipam.js'
 import { formatIpv4, parseCidrText, parseIpv4 } from '../model/ipv4.js'
-import { containerIfname, containerMac, vethName } from '../model/names.js'
+import { containerIfname, containerMac, shortId, vethName } from '../model/names.js'
 import type { AttachRequest } from '../model/parse-container.js'
 import type { Container, Endpoint, Network, State } from '../model/types.js'
-import { renderHosts, renderResolvConf } from '../plan/etc-files.js'
+import { renderEmbeddedResolvConf, renderHosts, renderResolvConf } from '../plan/etc-files.js'
 import { type Op, optional } from '../plan/ops.js'
 import { planPortChange } from '../firewall/plan.js'
-import type { ServiceContext } from './context.js'
+import type { ServiceContext, TopologyListener } from './context.js'
 import { findContainer, findNetwork } from './lookup.js'
 import { createRecorded, removeRecorded } from './recorded.js'
 import { endpointsOn, patchContainer, withEndpointStatus } from './state-ops.js'
@@ -50,24 +50,47 @@ export const buildEndpoint = (s: State, attach: AttachRequest, ifIndex: number):
     hostIfname: vethName(id),
     ip: formatIpv4(ip),
     mac: containerMac(ip),
+    aliases: attach.aliases,
     status: 'creating',
   }
   return { net, ep }
 }
 
+/** /etc/hosts lines of a container's `--link`s (linked containers that still exist). */
+const linkLines = (s: State, c: Container): string[] =>
+  c.links.flatMap(l => {
+    const target = s.containers.find(x => x.name === l.container && x.status !== 'removing')
+    const ep = target?.endpoints.find(e => e.status !== 'removing')
+    if (!target || !ep) return []
+    const names = [...new Set([l.alias, shortId(target.id), target.name])]
+    return [`${ep.ip}\t${names.join(' ')}`]
+  })
+
+/** True when a container is on at least one user-defined network (it then uses berth's DNS). */
+export const usesEmbeddedDns = (s: State, c: Container): boolean =>
+  c.endpoints.some(e => e.status !== 'removing' && !s.networks.find(n => n.id === e.networkId)?.isDefault)
+
 /** The files ip-netns(8) mounts over /etc for this container. */
-export const etcFilesOf = (ctx: ServiceContext, c: Container): Record<string, string> => ({
-  hosts: renderHosts(c.hostname, c.endpoints.filter(e => e.status !== 'removing').map(e => e.ip)),
-  'resolv.conf': renderResolvConf(ctx.hostResolv(), ctx.cfg.dns),
-  hostname: `${c.hostname}\n`,
-})
+export const etcFilesOf = (ctx: ServiceContext, c: Container): Record<string, string> => {
+  const s = ctx.store.state
+  return {
+    hosts: renderHosts(c.hostname, c.endpoints.filter(e => e.status !== 'removing').map(e => e.ip), linkLines(s, c)),
+    'resolv.conf': usesEmbeddedDns(s, c)
+      ? renderEmbeddedResolvConf(ctx.hostResolv())
+      : renderResolvConf(ctx.hostResolv(), ctx.cfg.dns),
+    hostname: `${c.hostname}\n`,
+  }
+}
 
 /** The endpoint that carries the default route: the first live one. */
 const routeCarrier = (c: Container): Endpoint | undefined => c.endpoints.find(e => e.status !== 'removing')
 
 /** `network connect` and `network disconnect` on an existing container. */
 export class EndpointService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly topology: TopologyListener,
+  ) {}
 
   /** Attaches a container to one more network as the next `ethN`. */
   async connect(containerRef: string, attach: AttachRequest): Promise<void> {
@@ -93,6 +116,7 @@ export class EndpointService {
         commit: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'ready')),
         abandon: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
       })
+      await this.topology.sync()
       this.ctx.log.info({ container: c.id, network: net.id, ip: ep.ip, ifname: ep.ifname }, 'container connected')
     })
   }
@@ -123,6 +147,7 @@ export class EndpointService {
         ],
         drop: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
       })
+      await this.topology.sync()
       this.ctx.log.info({ container: c.id, network: net.id }, 'container disconnected')
     })
   }

@@ -38,6 +38,7 @@ const EndpointJSON = z.object({
   hostIfname: z.string(),
   ip: z.string(),
   mac: z.string(),
+  aliases: z.array(z.string()).default([]),
   status: Lifecycle,
 })
 
@@ -67,6 +68,7 @@ const ContainerJSON = z.object({
   cmd: z.array(z.string()),
   endpoints: z.array(EndpointJSON),
   ports: z.array(PortJSON).default([]),
+  links: z.array(z.object({ container: z.string(), alias: z.string() })).default([]),
   nextIfIndex: z.number().int(),
   process: ProcessJSON,
   status: Lifecycle,

@@ -13,6 +13,8 @@ const enc = encodeURIComponent
 
 interface CreateOptions {
   publish: string[]
+  networkAlias: string[]
+  link: string[]
   name?: string
   network?: string
   ip?: string
@@ -35,8 +37,12 @@ interface Summary {
 const createBody = (o: CreateOptions, cmd: string[]) => ({
   Hostname: o.hostname,
   Cmd: cmd,
-  HostConfig: { NetworkMode: o.network ?? 'default', PortBindings: parsePublishFlags(o.publish) },
-  NetworkingConfig: o.ip ? { EndpointsConfig: { [o.network ?? 'bridge']: { IPAMConfig: { IPv4Address: o.ip } } } } : undefined,
+  HostConfig: { NetworkMode: o.network ?? 'default', PortBindings: parsePublishFlags(o.publish), Links: o.link },
+  NetworkingConfig: {
+    EndpointsConfig: {
+      [o.network ?? 'bridge']: { IPAMConfig: o.ip ? { IPv4Address: o.ip } : undefined, Aliases: o.networkAlias },
+    },
+  },
 })
 
 const createOptions = (c: Command) =>
@@ -45,6 +51,8 @@ const createOptions = (c: Command) =>
     .option('--network <network>', 'network to connect to (default: bridge)')
     .option('--ip <ip>', 'IPv4 address (networks with a user-given subnet)')
     .option('-h, --hostname <name>', 'hostname (default: the short id)')
+    .option('--network-alias <name>', 'an extra DNS name on the network (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--link <name[:alias]>', "add another container's address to /etc/hosts (repeatable)", (v: string, acc: string[]) => [...acc, v], [])
     .option(
       '-p, --publish <[ip:][hostPort:]port[/proto]>',
       'publish a container port on the host (repeatable; ranges like 8000-8002:80-82)',

@@ -88,10 +88,11 @@ export const registerNetworkCommands = (program: Command, client: Client): void 
     .argument('<network>')
     .argument('<container>')
     .option('--ip <ip>', 'IPv4 address on that network')
-    .action(async (net: string, container: string, o: { ip?: string }) => {
+    .option('--alias <name>', 'an extra DNS name on that network (repeatable)', collect, [])
+    .action(async (net: string, container: string, o: { ip?: string; alias: string[] }) => {
       await client().json('POST', `/networks/${encodeURIComponent(net)}/connect`, {
         Container: container,
-        EndpointConfig: o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {},
+        EndpointConfig: { IPAMConfig: o.ip ? { IPv4Address: o.ip } : undefined, Aliases: o.alias },
       })
     })
 

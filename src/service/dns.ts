@@ -1,0 +1,123 @@
+/**
+ * The embedded DNS service: one resolver per container that is on a
+ * user-defined network — sockets on 127.0.0.11 inside its netns, a
+ * forwarder from its netns, the DNAT table there — kept in step with the
+ * state by `sync()`, which the operations call when they change topology.
+ * The records are rebuilt (and swapped whole) when the state object
+ * changed, so a change is visible to the very next query.
+ */
+import dnsPacket, { type Packet } from 'dns-packet'
+import { type Scope, decide, encodeUdp, formErr, respond, udpLimit } from '../dns/answer.js'
+import { Forwarder } from '../dns/forward.js'
+import { DnsListener } from '../dns/listener.js'
+import { renderDnsNat } from '../dns/nat.js'
+import { type DnsRecords, buildRecords } from '../dns/records.js'
+import type { NativeNetns } from '../kernel/native.js'
+import type { Container, State } from '../model/types.js'
+import { EMBEDDED_DNS, hasExplicitNdots } from '../plan/etc-files.js'
+import { applyPlan } from '../plan/tx.js'
+import type { ServiceContext } from './context.js'
+import { usesEmbeddedDns } from './endpoints.js'
+
+interface Attached {
+  readonly netns: string
+  readonly listener: DnsListener
+  readonly forwarder: Forwarder
+}
+
+/** Keeps a resolver for every container that needs one. */
+export class DnsService {
+  #attached = new Map<string, Attached>()
+  #records: { state: State; records: DnsRecords; explicitNdots: boolean } | undefined
+  #syncing: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly native: NativeNetns,
+  ) {}
+
+  /** Attaches and detaches resolvers to match the state (serialized, idempotent). */
+  sync(): Promise<void> {
+    const next = this.#syncing.then(() => this.#sync())
+    this.#syncing = next.catch(() => undefined)
+    return next
+  }
+
+  async #sync(): Promise<void> {
+    const s = this.ctx.store.state
+    const want = new Map(s.containers.filter(c => c.status === 'ready' && usesEmbeddedDns(s, c)).map(c => [c.id, c]))
+    for (const [id, a] of this.#attached) {
+      if (want.get(id)?.netns === a.netns) continue
+      a.listener.close()
+      a.forwarder.close()
+      this.#attached.delete(id)
+    }
+    for (const c of want.values()) {
+      if (this.#attached.has(c.id)) continue
+      await this.#attach(c).catch(e => this.ctx.log.error({ err: e, container: c.id }, 'embedded DNS could not start'))
+    }
+  }
+
+  async #attach(c: Container): Promise<void> {
+    const nsPath = this.ctx.kernel.netns.path(c.netns)
+    const listener = await DnsListener.open(this.native, nsPath, (raw, t) => this.#handle(c.id, raw, t))
+    let forwarder: Forwarder | undefined
+    try {
+      forwarder = await Forwarder.open(this.native, nsPath, this.#upstreams())
+      const commands = renderDnsNat(listener.udpPort, listener.tcpPort)
+      await applyPlan(this.ctx.kernel.session(), [{ kind: 'nft.apply', netns: c.netns, commands, undo: [] }])
+    } catch (e) {
+      listener.close()
+      forwarder?.close()
+      throw e
+    }
+    this.#attached.set(c.id, { netns: c.netns, listener, forwarder })
+  }
+
+  /** Upstreams: --dns, else the host's resolvers; never loopback (a loop, or unreachable from a netns). */
+  #upstreams(): string[] {
+    const all = this.ctx.cfg.dns.length > 0 ? this.ctx.cfg.dns : this.ctx.hostResolv().nameservers
+    return all.filter(ip => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith('127.') && ip !== EMBEDDED_DNS)
+  }
+
+  #current(): { records: DnsRecords; explicitNdots: boolean; state: State } {
+    const s = this.ctx.store.state
+    if (this.#records?.state !== s) {
+      this.#records = { state: s, records: buildRecords(s), explicitNdots: hasExplicitNdots(this.ctx.hostResolv()) }
+    }
+    return this.#records
+  }
+
+  /** The networks (and policy) of the asking container. */
+  #scope(containerId: string): Scope {
+    const { records, explicitNdots, state } = this.#current()
+    const c = state.containers.find(x => x.id === containerId)
+    const networks = (c?.endpoints ?? []).flatMap(e => (e.status === 'ready' ? (records.get(e.networkId) ?? []) : []))
+    return { networks, forward: networks.some(n => !n.internal), explicitNdots, ttl: this.ctx.cfg.dnsTtl }
+  }
+
+  async #handle(containerId: string, raw: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    let q: Packet
+    try {
+      q = dnsPacket.decode(raw)
+    } catch {
+      return formErr(raw)
+    }
+    if (q.type === 'response') return undefined // never answer answers (reflection)
+    const encode = (p: Packet) => (transport === 'udp' ? encodeUdp(p, udpLimit(q)) : dnsPacket.encode(p))
+    const decision = decide(q, this.#scope(containerId))
+    if ('reply' in decision) return encode(decision.reply)
+    const forwarder = this.#attached.get(containerId)?.forwarder
+    const answer = forwarder ? await forwarder.forward(raw, transport === 'tcp') : 'busy'
+    return typeof answer === 'string' ? encode(respond(q, 'SERVFAIL')) : answer
+  }
+
+  /** Closes every resolver (daemon stop). */
+  close(): void {
+    for (const a of this.#attached.values()) {
+      a.listener.close()
+      a.forwarder.close()
+    }
+    this.#attached.clear()
+  }
+}
