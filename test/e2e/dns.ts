@@ -113,3 +113,15 @@ t.test('the default bridge has no name service; --link writes /etc/hosts', async
   const bad = await w.cli(['run', '-d', '--name', 'x2', '--link', 'nosuch', '--', 'true'])
   t.match(bad.stderr, /could not get container for nosuch/)
 })
+
+t.test('after a daemon restart the resolver is back, on the same 127.0.0.11:53', async t => {
+  const w = await dnsWorld(t, '')
+  await w.ok(['network', 'create', '--subnet', '10.86.0.0/24', 'rs'])
+  await run3(w, 'rs', ['r1', 'r2', 'r3'])
+  await w.stop()
+  t.match(await dig(w, 'r1', 'r2'), /timed out|no servers/, 'no answers while berthd is down')
+  await w.start(['--resolv-conf', path.join(w.dir, 'resolv.conf')])
+  t.equal((await digShort(w, 'r1', 'r2')).length, 1, 'answers again after the restart')
+  const bind = await w.in(w.ns('r1'), ['socat', '-T1', 'UDP-LISTEN:53,reuseaddr', 'SYSTEM:true'])
+  t.notMatch(bind.stderr, /Address already in use/, "the container's own port 53 stays free for its programs")
+})
