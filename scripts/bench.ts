@@ -11,6 +11,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { World } from '../test/helpers/world.js'
 import { Api } from './bench/api.js'
+import { benchDns, dnsText } from './bench/dns.js'
 import { benchPorts, portsText } from './bench/ports.js'
 import { type BaselineNet, type Sandbox, batchAttach, batchDetach, scriptAttach, scriptDetach, setupBaselineNet } from './bench/baseline.js'
 import { type Series, msSince, summarise, table } from './bench/stats.js'
@@ -169,9 +170,11 @@ const main = async () => {
     const rows = summarise(series)
     log(`bench: published ports: ${opts.runs} publish cycles, then ${opts.ports} ports kept live`)
     const ports = await benchPorts(api, BERTH_NET.name, opts.runs, opts.ports, checkInterrupt)
+    log('bench: embedded DNS')
+    const dns = await benchDns(w, api)
     const info = machine()
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify({ machine: info, runs: opts.runs, warmup: opts.warmup, results: rows, ports }, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({ machine: info, runs: opts.runs, warmup: opts.warmup, results: rows, ports, dns }, null, 2)}\n`)
     } else {
       const attach = rows.find(r => r.operation === 'attach' && r.impl === 'berth')
       process.stdout.write(
@@ -185,6 +188,8 @@ const main = async () => {
           `target: berth attach p50 <= 5 ms (now ${attach?.p50Ms.toFixed(2)} ms); netavark ~40 ms, Docker ~175 ms on this VM`,
           '',
           portsText(ports),
+          '',
+          dnsText(dns),
           '',
         ].join('\n'),
       )

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(iproute2 nftables dnsutils socat busybox-static dnsmasq-base conntrack tcpdump iputils-ping
-          util-linux procps g++ make python3)
+          util-linux procps g++ make python3 dnsperf aardvark-dns)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

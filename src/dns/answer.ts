@@ -46,6 +46,12 @@ const shuffle = <T>(items: readonly T[]): T[] => {
   return a
 }
 
+/** Every address of `name` (lower-case, no trailing dot) on the asker's networks. */
+export const lookupA = (scope: Scope, name: string): string[] => {
+  const ips = scope.networks.flatMap(n => n.a.get(name) ?? [])
+  return scope.networks.length > 1 ? [...new Set(ips)] : ips
+}
+
 /** Decides the fate of a decoded query. */
 export const decide = (q: Packet, scope: Scope): Decision => {
   const opcode = (q as { opcode?: string }).opcode
@@ -53,7 +59,7 @@ export const decide = (q: Packet, scope: Scope): Decision => {
   const question = q.questions?.[0]
   if (!question || (q.questions?.length ?? 0) !== 1) return { reply: respond(q, 'FORMERR') }
   const name = question.name.toLowerCase().replace(/\.$/, '')
-  const ips = [...new Set(scope.networks.flatMap(n => n.a.get(name) ?? []))]
+  const ips = lookupA(scope, name)
   const known = ips.length > 0
   if (question.class === 'IN' || question.class === undefined) {
     if (question.type === 'A' && known) {

@@ -7,7 +7,8 @@
  * changed, so a change is visible to the very next query.
  */
 import dnsPacket, { type Packet } from 'dns-packet'
-import { type Scope, decide, encodeUdp, formErr, respond, udpLimit } from '../dns/answer.js'
+import { type Scope, decide, encodeUdp, formErr, lookupA, respond, udpLimit } from '../dns/answer.js'
+import { fastAnswer } from '../dns/fast.js'
 import { Forwarder } from '../dns/forward.js'
 import { DnsListener } from '../dns/listener.js'
 import { renderDnsNat } from '../dns/nat.js'
@@ -28,7 +29,7 @@ interface Attached {
 /** Keeps a resolver for every container that needs one. */
 export class DnsService {
   #attached = new Map<string, Attached>()
-  #records: { state: State; records: DnsRecords; explicitNdots: boolean } | undefined
+  #records: { state: State; records: DnsRecords; explicitNdots: boolean; scopes: Map<string, Scope> } | undefined
   #syncing: Promise<void> = Promise.resolve()
 
   constructor(
@@ -80,23 +81,31 @@ export class DnsService {
     return all.filter(ip => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith('127.') && ip !== EMBEDDED_DNS)
   }
 
-  #current(): { records: DnsRecords; explicitNdots: boolean; state: State } {
+  #current() {
     const s = this.ctx.store.state
     if (this.#records?.state !== s) {
-      this.#records = { state: s, records: buildRecords(s), explicitNdots: hasExplicitNdots(this.ctx.hostResolv()) }
+      const records = buildRecords(s)
+      this.#records = { state: s, records, explicitNdots: hasExplicitNdots(this.ctx.hostResolv()), scopes: new Map() }
     }
     return this.#records
   }
 
-  /** The networks (and policy) of the asking container. */
+  /** The networks (and policy) of the asking container (cached until the state changes). */
   #scope(containerId: string): Scope {
-    const { records, explicitNdots, state } = this.#current()
+    const { records, explicitNdots, state, scopes } = this.#current()
+    const cached = scopes.get(containerId)
+    if (cached) return cached
     const c = state.containers.find(x => x.id === containerId)
     const networks = (c?.endpoints ?? []).flatMap(e => (e.status === 'ready' ? (records.get(e.networkId) ?? []) : []))
-    return { networks, forward: networks.some(n => !n.internal), explicitNdots, ttl: this.ctx.cfg.dnsTtl }
+    const scope = { networks, forward: networks.some(n => !n.internal), explicitNdots, ttl: this.ctx.cfg.dnsTtl }
+    scopes.set(containerId, scope)
+    return scope
   }
 
   async #handle(containerId: string, raw: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    const scope = this.#scope(containerId)
+    const fast = fastAnswer(raw, name => lookupA(scope, name), scope.ttl, transport)
+    if (fast) return fast
     let q: Packet
     try {
       q = dnsPacket.decode(raw)
@@ -105,7 +114,7 @@ export class DnsService {
     }
     if (q.type === 'response') return undefined // never answer answers (reflection)
     const encode = (p: Packet) => (transport === 'udp' ? encodeUdp(p, udpLimit(q)) : dnsPacket.encode(p))
-    const decision = decide(q, this.#scope(containerId))
+    const decision = decide(q, scope)
     if ('reply' in decision) return encode(decision.reply)
     const forwarder = this.#attached.get(containerId)?.forwarder
     const answer = forwarder ? await forwarder.forward(raw, transport === 'tcp') : 'busy'
