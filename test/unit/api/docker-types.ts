@@ -87,6 +87,7 @@ const ep = (id: string, ip: string, status: Endpoint['status'] = 'ready'): Endpo
   hostIfname: `veth${id.slice(0, 7)}`,
   ip,
   mac: '02:42:ac:11:00:02',
+  aliases: [],
   status,
 })
 const ctr = (process: Container['process'], endpoints: Endpoint[] = []): Container => ({
@@ -98,6 +99,7 @@ const ctr = (process: Container['process'], endpoints: Endpoint[] = []): Contain
   cmd: ['sleep', 'infinity'],
   endpoints,
   ports: [],
+  links: [],
   nextIfIndex: 1,
   process,
   status: 'ready',

@@ -34,6 +34,7 @@ const ep = (id: string, n: Network, ip: string, status: Endpoint['status'] = 're
   hostIfname: `veth${id}`,
   ip,
   mac: '02:42:00:00:00:00',
+  aliases: [],
   status,
 })
 const port = (hostPort: number, containerPort: number, hostIp = '0.0.0.0', proto: 'tcp' | 'udp' = 'tcp'): PortMapping => ({
@@ -52,6 +53,7 @@ const ctr = (id: string, endpoints: Endpoint[], ports: PortMapping[], status: Co
   cmd: [],
   endpoints,
   ports,
+  links: [],
   nextIfIndex: endpoints.length,
   process: { status: 'created' },
   status,

@@ -21,6 +21,8 @@ tap.test('no file and no flags: the defaults', async t => {
     bip: '172.17.0.1/16',
     defaultAddressPools: DOCKER_DEFAULT_POOLS,
     dns: [],
+    dnsTtl: 600,
+    resolvConf: '/etc/resolv.conf',
     logLevel: 'info',
     netnsDir: '/run/netns',
     etcNetnsDir: '/etc/netns',
@@ -110,4 +112,27 @@ tap.test('an empty pool size slips through parsePoolFlag but resolveConfig refus
   const pool = parsePoolFlag('base=10.10.0.0/16,size=')
   t.strictSame(pool, { base: '10.10.0.0/16', size: 0 }, 'Number("") is 0')
   t.throws(() => resolveConfig({}, { 'default-address-pools': [pool] }, 'f'), { kind: 'InvalidParameter', code: 'E_POOL' })
+})
+
+tap.test('dns-ttl: an integer number of seconds, 0 to 86400 (Docker answers with 600)', async t => {
+  t.equal(DEFAULT_CONFIG.dnsTtl, 600)
+  t.equal(resolveConfig({ 'dns-ttl': 30 }, {}, 'f').dnsTtl, 30, 'from the file')
+  t.equal(resolveConfig({ 'dns-ttl': 30 }, { 'dns-ttl': 5 }, 'f').dnsTtl, 5, 'the flag wins')
+  t.equal(resolveConfig({}, { 'dns-ttl': 0 }, 'f').dnsTtl, 0, '0 is allowed (no caching)')
+  t.equal(resolveConfig({}, { 'dns-ttl': 86400 }, 'f').dnsTtl, 86400, 'one day is the maximum')
+  t.strictSame(resolveConfig({ 'dns-ttl': 30 }, {}, 'f'), { ...DEFAULT_CONFIG, dnsTtl: 30 }, 'nothing else changes')
+  for (const bad of [-1, 86401, 1.5, '600', null, Number.NaN]) {
+    t.throws(() => resolveConfig({ 'dns-ttl': bad }, {}, 'daemon.json'), configError(/^daemon\.json: dns-ttl/), String(bad))
+    t.throws(() => resolveConfig({}, { 'dns-ttl': bad }, 'daemon.json'), configError(/^flags: dns-ttl/), String(bad))
+  }
+})
+
+tap.test('resolv-conf: an absolute path', async t => {
+  t.equal(DEFAULT_CONFIG.resolvConf, '/etc/resolv.conf')
+  t.equal(resolveConfig({ 'resolv-conf': '/run/systemd/resolve/resolv.conf' }, {}, 'f').resolvConf, '/run/systemd/resolve/resolv.conf')
+  t.equal(resolveConfig({ 'resolv-conf': '/a' }, { 'resolv-conf': '/b' }, 'f').resolvConf, '/b', 'the flag wins')
+  t.strictSame(resolveConfig({ 'resolv-conf': '/a' }, {}, 'f'), { ...DEFAULT_CONFIG, resolvConf: '/a' }, 'nothing else changes')
+  for (const bad of ['resolv.conf', './resolv.conf', '', 42, ['/etc/resolv.conf']]) {
+    t.throws(() => resolveConfig({ 'resolv-conf': bad }, {}, 'daemon.json'), configError(/^daemon\.json: resolv-conf/), JSON.stringify(bad))
+  }
 })

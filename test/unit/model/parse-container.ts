@@ -15,10 +15,11 @@ tap.test('parseContainerCreate: defaults', async t => {
     name: 'web',
     hostname: undefined,
     cmd: [],
-    attach: { network: 'bridge', ip: undefined },
+    attach: { network: 'bridge', ip: undefined, aliases: [] },
     ports: [],
+    links: [],
   })
-  t.strictSame(parseContainerCreate('web', undefined).attach, { network: 'bridge', ip: undefined }, 'no body at all')
+  t.strictSame(parseContainerCreate('web', undefined).attach, { network: 'bridge', ip: undefined, aliases: [] }, 'no body at all')
   t.strictSame(parseContainerCreate('web', null).cmd, [])
   t.strictSame(parseContainerCreate('web', { Cmd: null, HostConfig: null, NetworkingConfig: null }).attach.network, 'bridge')
   t.strictSame(parseContainerCreate('web', { HostConfig: { NetworkMode: 'default' } }).attach.network, 'bridge')
@@ -41,7 +42,7 @@ tap.test('parseContainerCreate: command and hostname', async t => {
 
 tap.test('parseContainerCreate: NetworkMode and EndpointsConfig', async t => {
   const byMode = parseContainerCreate('cc', { HostConfig: { NetworkMode: 'nasanet' } })
-  t.strictSame(byMode.attach, { network: 'nasanet', ip: undefined })
+  t.strictSame(byMode.attach, { network: 'nasanet', ip: undefined, aliases: [] })
 
   // what `docker run --network nasanet --ip 172.18.0.10` sends
   const withIp = parseContainerCreate('cc', {
@@ -164,7 +165,7 @@ tap.test('parseContainerCreate: ports from HostConfig.PortBindings', async t => 
 })
 
 tap.test('parseConnect', async t => {
-  t.strictSame(parseConnect('nasanet', { Container: 'web' }), { container: 'web', attach: { network: 'nasanet', ip: undefined } })
+  t.strictSame(parseConnect('nasanet', { Container: 'web' }), { container: 'web', attach: { network: 'nasanet', ip: undefined, aliases: [] } })
   const r = parseConnect('nasanet', { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '172.18.0.22' } } })
   t.equal(r.container, 'web')
   t.equal(r.attach.network, 'nasanet')
@@ -189,4 +190,78 @@ tap.test('parseExec', async t => {
   t.throws(() => parseExec({ Cmd: [] }), invalid('E_BAD_REQUEST', /a command is required/))
   t.throws(() => parseExec({}), invalid('E_BAD_REQUEST', /^invalid exec request/))
   t.throws(() => parseExec({ Cmd: 'ip addr' }), invalid('E_BAD_REQUEST'))
+})
+
+const createOn = (network: string, Aliases: unknown) =>
+  parseContainerCreate('cc', { HostConfig: { NetworkMode: network }, NetworkingConfig: { EndpointsConfig: { [network]: { Aliases } } } })
+const connectWith = (Aliases: unknown) => parseConnect('nasanet', { Container: 'web', EndpointConfig: { Aliases } })
+
+tap.test('aliases (--network-alias): lower-cased, deduplicated, in order', async t => {
+  // what `docker run --network nasanet --network-alias Web --network-alias db` sends
+  t.strictSame(createOn('nasanet', ['Web', 'db']).attach, { network: 'nasanet', ip: undefined, aliases: ['web', 'db'] })
+  t.strictSame(createOn('nasanet', ['db', 'DB', 'web', 'Db']).attach.aliases, ['db', 'web'], 'case-insensitive duplicates go')
+  t.strictSame(createOn('nasanet', ['api.internal', 'x-1']).attach.aliases, ['api.internal', 'x-1'], 'dotted and hyphenated names')
+  t.strictSame(createOn('nasanet', null).attach.aliases, [], 'null: none')
+  t.strictSame(createOn('nasanet', []).attach.aliases, [], 'empty: none')
+  t.strictSame(
+    parseContainerCreate('cc', { NetworkingConfig: { EndpointsConfig: { custombridge: { Aliases: ['One'] } } } }).attach,
+    { network: 'custombridge', ip: undefined, aliases: ['one'] },
+    'the endpoint that chose the network carries them',
+  )
+  t.strictSame(parseContainerCreate('cc', { HostConfig: { NetworkMode: 'nasanet' } }).attach.aliases, [], 'no EndpointsConfig: none')
+})
+
+tap.test('aliases (connect --alias): lower-cased, deduplicated', async t => {
+  t.strictSame(connectWith(['Api', 'api', 'cache']), { container: 'web', attach: { network: 'nasanet', ip: undefined, aliases: ['api', 'cache'] } })
+  t.strictSame(connectWith(null).attach.aliases, [])
+  t.strictSame(parseConnect('nasanet', { Container: 'web', EndpointConfig: null }).attach.aliases, [])
+  t.strictSame(
+    parseConnect('n', { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '172.18.0.22' }, Aliases: ['X'] } }).attach.aliases,
+    ['x'],
+    'with an address too',
+  )
+})
+
+tap.test('aliases must be hostnames', async t => {
+  for (const bad of ['bad_alias', '-web', 'web-', '', 'a..b', 'a b', 'x'.repeat(64), `${'a.'.repeat(127)}ab`, 'web/1', 'ümlaut']) {
+    t.throws(() => createOn('nasanet', ['ok', bad]), invalid('E_HOSTNAME'), `create ${JSON.stringify(bad)}`)
+    t.throws(() => connectWith([bad]), invalid('E_HOSTNAME'), `connect ${JSON.stringify(bad)}`)
+  }
+  t.strictSame(createOn('nasanet', ['x'.repeat(63)]).attach.aliases, ['x'.repeat(63)], 'a 63-character label is fine')
+  for (const bad of ['web', [1], { a: 'b' }]) {
+    t.throws(() => createOn('nasanet', bad), invalid('E_BAD_REQUEST'), `create ${JSON.stringify(bad)}`)
+    t.throws(() => connectWith(bad), invalid('E_BAD_REQUEST', /^invalid connect request/), `connect ${JSON.stringify(bad)}`)
+  }
+})
+
+const linksOf = (Links: unknown) => parseContainerCreate('cc', { HostConfig: { Links } }).links
+
+tap.test('links (--link NAME[:ALIAS]) from HostConfig.Links', async t => {
+  t.strictSame(linksOf(['db2']), [{ container: 'db2', alias: 'db2' }], 'NAME: the alias is the name')
+  t.strictSame(linksOf(['db2:dbalias']), [{ container: 'db2', alias: 'dbalias' }], 'NAME:ALIAS (what the docker CLI sends)')
+  t.strictSame(linksOf(['/db2:/cc/dbalias']), [{ container: 'db2', alias: 'dbalias' }], "Docker's own /NAME:/CONTAINER/ALIAS form")
+  t.strictSame(linksOf(['/db2']), [{ container: 'db2', alias: 'db2' }], 'a leading slash on the name alone')
+  t.strictSame(
+    linksOf(['db2:dbalias', 'web:front', 'cache']),
+    [
+      { container: 'db2', alias: 'dbalias' },
+      { container: 'web', alias: 'front' },
+      { container: 'cache', alias: 'cache' },
+    ],
+    'several, in order',
+  )
+  t.strictSame(linksOf(null), [], 'null: none')
+  t.strictSame(linksOf([]), [], 'empty: none')
+  t.strictSame(parseContainerCreate('cc', { HostConfig: { NetworkMode: 'default' } }).links, [], 'absent: none')
+})
+
+tap.test('links: malformed ones are refused', async t => {
+  for (const bad of ['', ':alias', '/', 'a:b:c', '/db2:/cc/x:y']) {
+    t.throws(() => linksOf([bad]), invalid('E_LINK', /expected NAME\[:ALIAS\]/), JSON.stringify(bad))
+  }
+  t.throws(() => linksOf(['db2:bad_alias']), invalid('E_HOSTNAME'), 'the alias must be a hostname')
+  t.throws(() => linksOf(['db2:-x']), invalid('E_HOSTNAME'))
+  for (const bad of ['db2', [1], { db2: 'x' }]) {
+    t.throws(() => linksOf(bad), invalid('E_BAD_REQUEST', /^invalid container create request/), JSON.stringify(bad))
+  }
 })

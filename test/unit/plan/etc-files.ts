@@ -1,5 +1,13 @@
 import tap from 'tap'
-import { FALLBACK_NAMESERVERS, parseResolvConf, renderHosts, renderResolvConf } from '../../../src/plan/etc-files.js'
+import {
+  EMBEDDED_DNS,
+  FALLBACK_NAMESERVERS,
+  hasExplicitNdots,
+  parseResolvConf,
+  renderEmbeddedResolvConf,
+  renderHosts,
+  renderResolvConf,
+} from '../../../src/plan/etc-files.js'
 
 const STANDARD = [
   '127.0.0.1\tlocalhost',
@@ -77,4 +85,61 @@ tap.test('renderResolvConf: Docker’s fallback when nothing is left', async t =
     'search corp.example\nnameserver 8.8.8.8\nnameserver 8.8.4.4\noptions edns0\n',
     'search and options are kept with the fallback',
   )
+})
+
+tap.test('renderHosts: --link lines after the standard lines, before the container’s own', async t => {
+  // oracle §5: `--link db2:dbalias` adds `172.17.0.3\tdbalias 7b74f3aa6537 db2`
+  const link = '172.17.0.3\tdbalias 7b74f3aa6537 db2'
+  t.equal(renderHosts('85d329ea4b2a', ['172.17.0.2'], [link]), [...STANDARD, link, '172.17.0.2\t85d329ea4b2a', ''].join('\n'))
+  const two = ['172.17.0.3\tdb 7b74f3aa6537', '172.17.0.4\tcache c0ffee000000']
+  t.equal(
+    renderHosts('apollo', ['172.17.0.2', '172.18.0.3'], two),
+    [...STANDARD, ...two, '172.17.0.2\tapollo', '172.18.0.3\tapollo', ''].join('\n'),
+    'several links keep their order',
+  )
+  t.equal(renderHosts('x', ['172.17.0.2'], []), renderHosts('x', ['172.17.0.2']), 'no links: as before')
+  t.equal(renderHosts('x', [], [link]), [...STANDARD, link, ''].join('\n'), 'links without an own address')
+})
+
+tap.test('hasExplicitNdots: any ndots option the host sets', async t => {
+  t.equal(hasExplicitNdots(host([], [], [])), false, 'no options')
+  t.equal(hasExplicitNdots(host([], [], ['timeout:2', 'rotate', 'edns0'])), false, 'other options only')
+  t.equal(hasExplicitNdots(host([], [], ['ndots:1'])), true)
+  t.equal(hasExplicitNdots(host([], [], ['timeout:2', 'ndots:5'])), true, 'anywhere in the list')
+  t.equal(hasExplicitNdots(host([], [], ['ndots:0'])), true, 'ndots:0 set by the host is explicit too (libnetwork: num >= 0)')
+  t.equal(hasExplicitNdots(host(['ndots:1'], ['ndots:1'], [])), false, 'only the options count')
+  t.equal(hasExplicitNdots(parseResolvConf('nameserver 1.1.1.1\noptions edns0\noptions ndots:2\n')), true, 'from a parsed file')
+})
+
+tap.test('renderEmbeddedResolvConf: nameserver 127.0.0.11, the host’s search, options + ndots:0 when the host sets none', async t => {
+  t.equal(EMBEDDED_DNS, '127.0.0.11')
+  // oracle §6
+  t.equal(
+    renderEmbeddedResolvConf(host(['203.0.113.2'], ['corp.example', 'lab.example'], ['timeout:2'])),
+    'search corp.example lab.example\nnameserver 127.0.0.11\noptions timeout:2 ndots:0\n',
+  )
+  t.equal(renderEmbeddedResolvConf(host(['203.0.113.2'])), 'nameserver 127.0.0.11\noptions ndots:0\n', 'nothing from the host: ndots:0 alone')
+  t.equal(
+    renderEmbeddedResolvConf(host(['203.0.113.2'], ['corp.example'], ['ndots:1', 'timeout:2'])),
+    'search corp.example\nnameserver 127.0.0.11\noptions ndots:1 timeout:2\n',
+    'the host’s ndots is kept and no ndots:0 is added',
+  )
+  t.equal(
+    renderEmbeddedResolvConf(host([], [], ['ndots:0'])),
+    'nameserver 127.0.0.11\noptions ndots:0\n',
+    'the host’s own ndots:0 is not doubled',
+  )
+})
+
+tap.test('renderEmbeddedResolvConf: the host’s nameservers never appear', async t => {
+  for (const servers of [['203.0.113.2', '198.51.100.53'], ['127.0.0.53'], [], ['2001:db8::1']]) {
+    const text = renderEmbeddedResolvConf(host(servers, ['corp.example'], ['edns0']))
+    t.strictSame(
+      text.split('\n').filter(l => l.startsWith('nameserver')),
+      ['nameserver 127.0.0.11'],
+      `host servers ${servers.join(',') || 'none'}`,
+    )
+    t.notMatch(text, /8\.8\.8\.8/, 'no fallback either')
+    t.strictSame(parseResolvConf(text), { nameservers: ['127.0.0.11'], search: ['corp.example'], options: ['edns0', 'ndots:0'] }, 'reads back')
+  }
 })

@@ -74,8 +74,15 @@ tap.test('files.write: restores what was there, or removes', async t => {
 
 tap.test('nft.apply swaps commands and undo', async t => {
   const inv = inverse(byKind('nft.apply'))
-  t.strictSame(inv, { kind: 'nft.apply', commands: UNDO, undo: CMDS })
-  t.strictSame(inv && inverse(inv), byKind('nft.apply'))
+  t.strictSame(inv, { kind: 'nft.apply', commands: UNDO, undo: CMDS, netns: undefined }, 'the daemon netns')
+  t.strictSame(inv && inverse(inv), { ...byKind('nft.apply'), netns: undefined })
+})
+
+tap.test('nft.apply in a container netns: the inverse stays in that netns', async t => {
+  const op: Op = { kind: 'nft.apply', netns: NS, commands: CMDS, undo: UNDO }
+  const inv = inverse(op)
+  t.strictSame(inv, { kind: 'nft.apply', netns: NS, commands: UNDO, undo: CMDS })
+  t.strictSame(inv && inverse(inv), op, 'the inverse of the inverse is the original')
 })
 
 tap.test('nft.holes goes back to the bridges before', async t => {

@@ -9,6 +9,7 @@ const ep = (id: string, host: string, ifname: string): Endpoint => ({
   hostIfname: host,
   ip: '172.17.0.2',
   mac: '02:42:ac:11:00:02',
+  aliases: [],
   status: 'ready',
 })
 const CTR: Container = {
@@ -20,6 +21,7 @@ const CTR: Container = {
   cmd: ['sleep', 'infinity'],
   endpoints: [ep('e1', 'veth1111111', 'eth0'), ep('e2', 'veth2222222', 'eth1')],
   ports: [],
+  links: [],
   nextIfIndex: 2,
   process: { status: 'running', pid: 42 },
   status: 'ready',

@@ -27,6 +27,7 @@ const ctr = (id: string, name: string, status: Lifecycle = 'ready'): Container =
   cmd: [],
   endpoints: [],
   ports: [],
+  links: [],
   nextIfIndex: 0,
   process: { status: 'created' },
   status,

@@ -53,6 +53,7 @@ const withPorts = (ports: PortMapping[]): Container => ({
   cmd: [],
   endpoints: [],
   ports,
+  links: [],
   nextIfIndex: 0,
   process: { status: 'created' },
   status: 'ready',

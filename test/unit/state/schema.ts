@@ -55,6 +55,7 @@ const FULL: State = {
           hostIfname: 'veth' + 'e'.repeat(7),
           ip: '172.17.0.2',
           mac: '02:42:ac:11:00:02',
+          aliases: ['www', 'frontend'],
           status: 'ready',
         },
       ],
@@ -62,6 +63,7 @@ const FULL: State = {
         { proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080, requested: { hostIp: '', hostPort: '8080' } },
         { proto: 'udp', containerPort: 53, hostIp: '127.0.0.1', hostPort: 49200, requested: { hostIp: '127.0.0.1', hostPort: '' } },
       ],
+      links: [{ container: 'db2', alias: 'dbalias' }],
       nextIfIndex: 1,
       process: { status: 'exited', pid: 4242, pidStart: 123456, exitCode: 137, startedAt: '2026-01-03T00:00:01.000Z', finishedAt: '2026-01-03T00:01:00.000Z' },
       status: 'removing',
@@ -162,5 +164,48 @@ tap.test('a container written before published ports reads with no ports', async
     t.strictSame(st.containers[0]?.ports, [], `version ${version}`)
     t.strictSame(st, { ...FULL, containers: FULL.containers.map(c => ({ ...c, ports: [] })) }, 'nothing else changes')
     t.strictSame(JSON.parse(serializeContainer(st.containers[0] as Container)).ports, [], 'and is written back with an explicit empty list')
+  }
+})
+
+tap.test('an endpoint written before aliases reads with no aliases', async t => {
+  for (const version of [1, 2]) {
+    const doc = { ...assembled(FULL), version }
+    t.ok('aliases' in doc.containers[0].endpoints[0], 'the fixture has aliases to delete')
+    delete doc.containers[0].endpoints[0].aliases
+    const st = parseState(doc, 's.json')
+    t.strictSame(st.containers[0]?.endpoints[0]?.aliases, [], `version ${version}`)
+    t.strictSame(
+      st,
+      { ...FULL, containers: FULL.containers.map(c => ({ ...c, endpoints: c.endpoints.map(e => ({ ...e, aliases: [] })) })) },
+      'nothing else changes',
+    )
+    t.strictSame(JSON.parse(serializeContainer(st.containers[0] as Container)).endpoints[0].aliases, [], 'written back as an explicit empty list')
+  }
+})
+
+tap.test('a container written before links reads with no links', async t => {
+  for (const version of [1, 2]) {
+    const doc = { ...assembled(FULL), version }
+    t.ok('links' in doc.containers[0], 'the fixture has links to delete')
+    delete doc.containers[0].links
+    const st = parseState(doc, 's.json')
+    t.strictSame(st.containers[0]?.links, [], `version ${version}`)
+    t.strictSame(st, { ...FULL, containers: FULL.containers.map(c => ({ ...c, links: [] })) }, 'nothing else changes')
+    t.strictSame(JSON.parse(serializeContainer(st.containers[0] as Container)).links, [], 'written back as an explicit empty list')
+  }
+})
+
+tap.test('aliases and links are checked when present', async t => {
+  const cases: [string, (d: any) => void, RegExp][] = [
+    ['aliases not a list', d => (d.containers[0].endpoints[0].aliases = 'www'), /containers\.0\.endpoints\.0\.aliases/],
+    ['numeric alias', d => (d.containers[0].endpoints[0].aliases = [1]), /containers\.0\.endpoints\.0\.aliases\.0/],
+    ['links not a list', d => (d.containers[0].links = {}), /containers\.0\.links/],
+    ['link without alias', d => delete d.containers[0].links[0].alias, /containers\.0\.links\.0\.alias/],
+    ['link without container', d => delete d.containers[0].links[0].container, /containers\.0\.links\.0\.container/],
+  ]
+  for (const [what, mutate, path] of cases) {
+    const doc = structuredClone(assembled(FULL))
+    mutate(doc)
+    t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: path }, what)
   }
 })

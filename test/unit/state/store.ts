@@ -37,6 +37,7 @@ const ctr = (id: string, name: string): Container => ({
   cmd: [],
   endpoints: [],
   ports: [{ proto: 'tcp', containerPort: 80, hostIp: '0.0.0.0', hostPort: 8080, requested: { hostIp: '', hostPort: '8080' } }],
+  links: [],
   nextIfIndex: 0,
   process: { status: 'created' },
   status: 'ready',

@@ -26,6 +26,7 @@ const EP: Endpoint = {
   hostIfname: 'veth0a1b2c3',
   ip: '172.18.0.100',
   mac: '02:42:ac:12:00:64',
+  aliases: [],
   status: 'creating',
 }
 const CTR: Container = {
@@ -37,6 +38,7 @@ const CTR: Container = {
   cmd: [],
   endpoints: [EP],
   ports: [],
+  links: [],
   nextIfIndex: 2,
   process: { status: 'created' },
   status: 'ready',

@@ -1,0 +1,391 @@
+import dnsPacket, { type DecodedPacket, type Packet, type Question, type RecordType } from 'dns-packet'
+import tap, { type Test } from 'tap'
+import { type Decision, type Scope, decide, encodeUdp, formErr, lookupA, respond, udpLimit } from '../../../src/dns/answer.js'
+import { type NetworkRecords, buildRecords } from '../../../src/dns/records.js'
+import type { Container } from '../../../src/model/types.js'
+import { DB, NASA, STATE, VAULT, WEB } from './fixtures/world.js'
+
+/** What dns-packet's decoder returns (its types leave out rcode and opcode). */
+type Decoded = DecodedPacket & { rcode: string; opcode: string }
+const dec = (b: Buffer): Decoded => dnsPacket.decode(b) as Decoded
+
+const { RECURSION_DESIRED: RD, RECURSION_AVAILABLE: RA, AUTHORITATIVE_ANSWER: AA, TRUNCATED_RESPONSE: TC } = dnsPacket
+const RCODE_MASK = 0xf
+
+const RECORDS = buildRecords(STATE)
+
+/** The asker's scope, as the service builds it: the records of its ready endpoints' networks. */
+const scopeOf = (c: Container, over: Partial<Scope> = {}): Scope => {
+  const networks = c.endpoints.flatMap(e => (e.status === 'ready' ? (RECORDS.get(e.networkId) ?? []) : []))
+  return { networks, forward: networks.some(n => !n.internal), explicitNdots: false, ttl: 600, ...over }
+}
+const FROM_WEB = scopeOf(WEB) // custombridge + NasaNet (and the default bridge: no records)
+const FROM_DB = scopeOf(DB) // custombridge
+const FROM_VAULT = scopeOf(VAULT) // secret (internal) only
+
+/** A query as it arrives: encoded by a client, decoded by the server. */
+const query = (
+  name: string,
+  type: RecordType = 'A',
+  opts: { id?: number; flags?: number; questions?: Question[]; additionals?: Packet['additionals'] } = {},
+): Decoded =>
+  dec(
+    dnsPacket.encode({
+      type: 'query',
+      id: opts.id ?? 0x4242,
+      flags: opts.flags ?? RD,
+      questions: opts.questions ?? [{ type, name, class: 'IN' }],
+      ...(opts.additionals ? { additionals: opts.additionals } : {}),
+    }),
+  )
+
+/** The reply of a decision, as the client would decode it (fails the test on a forward). */
+const replyOf = (t: Test, d: Decision): Decoded => {
+  if (!('reply' in d)) {
+    t.fail('expected a reply, got a forward')
+    throw new Error('forwarded')
+  }
+  return dec(dnsPacket.encode(d.reply))
+}
+const rcodeOf = (d: Decision): string | undefined => ('reply' in d ? dec(dnsPacket.encode(d.reply)).rcode : undefined)
+const isForward = (d: Decision): boolean => 'forward' in d && d.forward === true && !('reply' in d)
+const ipsOf = (p: Packet) => (p.answers ?? []).map(a => (a as { data: unknown }).data)
+
+tap.test('A for a known name: every address, NOERROR, qr rd ra, no aa, TTL of the scope', async t => {
+  const q = query('front')
+  const d = decide(q, FROM_DB)
+  const r = replyOf(t, d)
+  t.equal(r.type, 'response')
+  t.equal(r.id, 0x4242, 'the id of the query')
+  t.equal(r.rcode, 'NOERROR')
+  t.equal(r.flag_qr, true)
+  t.equal(r.flag_ra, true, 'ra')
+  t.equal(r.flag_rd, true, 'rd copied from the query')
+  t.equal(r.flag_aa, false, 'never aa (oracle §9)')
+  t.equal(r.flag_tc, false)
+  t.equal(r.opcode, 'QUERY')
+  t.strictSame(r.questions, [{ name: 'front', type: 'A', class: 'IN' }], 'the question is echoed')
+  t.strictSame([...ipsOf(r)].sort(), ['172.18.0.2', '172.18.0.3', '172.18.0.4'])
+  for (const a of r.answers ?? []) {
+    t.match(a, { type: 'A', name: 'front', class: 'IN', ttl: 600 })
+  }
+  t.strictSame(r.authorities, [])
+  t.strictSame(r.additionals, [], 'no EDNS OPT in the answer')
+  if ('reply' in d) {
+    t.equal((d.reply.flags ?? 0) & AA, 0, 'AA bit clear in the raw flags')
+    t.equal((d.reply.flags ?? 0) & RA, RA)
+    t.equal((d.reply.flags ?? 0) & RCODE_MASK, 0)
+  }
+})
+
+tap.test('A: rd only when asked, ttl from the scope, id echoed', async t => {
+  const r = replyOf(t, decide(query('db', 'A', { flags: 0, id: 7 }), { ...FROM_DB, ttl: 30 }))
+  t.equal(r.flag_rd, false, 'rd not asked: not set')
+  t.equal(r.flag_ra, true)
+  t.equal(r.id, 7)
+  t.strictSame(r.answers?.map(a => [a.type, a.name, (a as { ttl?: number }).ttl, (a as { data: unknown }).data]), [['A', 'db', 30, '172.18.0.3']])
+  const zero = replyOf(t, decide(query('db'), { ...FROM_DB, ttl: 0 }))
+  t.equal((zero.answers?.[0] as { ttl?: number }).ttl, 0, 'ttl 0 is kept')
+  const other = replyOf(t, decide(query('db', 'A', { flags: RD | dnsPacket.CHECKING_DISABLED | dnsPacket.AUTHENTIC_DATA }), FROM_DB))
+  t.equal(other.flag_rd, true)
+  t.equal(other.flag_cd, false, 'no other query flag is copied')
+  t.equal(other.flag_ad, false)
+})
+
+tap.test('A: several addresses are shuffled on each query', async t => {
+  const orders = new Map<string, number>()
+  const first = new Map<string, number>()
+  const N = 600
+  for (let i = 0; i < N; i++) {
+    const d = decide(query('front'), FROM_DB)
+    const ips = 'reply' in d ? ipsOf(d.reply).map(String) : []
+    t.equal(ips.length, 3)
+    orders.set(ips.join(','), (orders.get(ips.join(',')) ?? 0) + 1)
+    first.set(ips[0] ?? '', (first.get(ips[0] ?? '') ?? 0) + 1)
+  }
+  t.ok(orders.size > 1, `more than one order (${orders.size})`)
+  t.equal(orders.size, 6, 'every permutation of three appears in 600 queries')
+  for (const [ip, n] of first) t.ok(n > N / 6, `${ip} comes first ${n} times of ${N}`)
+  for (const order of orders.keys()) t.strictSame(order.split(',').sort(), ['172.18.0.2', '172.18.0.3', '172.18.0.4'], 'a permutation')
+})
+
+tap.test('a single address: one record', async t => {
+  t.strictSame(ipsOf(replyOf(t, decide(query('vault'), FROM_VAULT))), ['172.20.0.2'])
+  t.strictSame(ipsOf(replyOf(t, decide(query('web.nasanet'), FROM_WEB))), ['172.19.0.2'])
+})
+
+tap.test('a name on two of the asker’s networks: both addresses, once each', async t => {
+  t.strictSame([...ipsOf(replyOf(t, decide(query('web'), FROM_WEB)))].sort(), ['172.18.0.2', '172.19.0.2'])
+  t.strictSame([...ipsOf(replyOf(t, decide(query('apollo'), FROM_WEB)))].sort(), ['172.18.0.2', '172.19.0.2'])
+  t.strictSame(ipsOf(replyOf(t, decide(query('web'), FROM_DB))), ['172.18.0.2'], 'only the networks the asker is on')
+})
+
+tap.test('names are case-insensitive; a trailing dot is ignored', async t => {
+  for (const name of ['DB', 'Db', 'db.CustomBridge', '0123456789AB', 'FRONT.custombridge']) {
+    const r = replyOf(t, decide(query(name), FROM_DB))
+    t.equal(r.rcode, 'NOERROR', name)
+    t.ok((r.answers?.length ?? 0) >= 1, name)
+    t.ok(r.answers?.every(a => a.name === name), `the answer is for the name as asked: ${name}`)
+  }
+  // dns-packet's decoder never leaves a trailing dot; a hand-built packet can
+  const dotted: Packet = { type: 'query', id: 1, flags: RD, questions: [{ type: 'A', name: 'db.', class: 'IN' }] }
+  const d = decide(dotted, FROM_DB)
+  t.ok('reply' in d && ipsOf(d.reply).includes('172.18.0.3'), 'db. is db')
+  const dottedNet: Packet = { type: 'query', id: 1, flags: RD, questions: [{ type: 'A', name: 'DB.custombridge.', class: 'IN' }] }
+  t.ok('reply' in decide(dottedNet, FROM_DB))
+})
+
+tap.test('AAAA and MX for a known name: NOERROR, no answer, not forwarded (oracle §10)', async t => {
+  for (const type of ['AAAA', 'MX'] as const) {
+    for (const name of ['db', 'front', 'DB.custombridge']) {
+      const d = decide(query(name, type), FROM_DB)
+      t.notOk(isForward(d), `${type} ${name} answered`)
+      const r = replyOf(t, d)
+      t.equal(r.rcode, 'NOERROR')
+      t.strictSame(r.answers, [], `${type} ${name}: no answer`)
+      t.equal(r.flag_aa, false)
+      t.equal(r.flag_ra, true)
+    }
+  }
+})
+
+tap.test('AAAA and MX for an unknown name are forwarded', async t => {
+  t.ok(isForward(decide(query('example.com', 'AAAA'), FROM_DB)))
+  t.ok(isForward(decide(query('example.com', 'MX'), FROM_DB)))
+  t.ok(isForward(decide(query('vault', 'AAAA'), FROM_DB)), 'a name on another network is unknown')
+})
+
+tap.test('TXT, SRV, NS, SOA, ANY, CNAME for a known name are forwarded (oracle §10)', async t => {
+  for (const type of ['TXT', 'SRV', 'NS', 'SOA', 'ANY' as RecordType, 'CNAME'] as const) {
+    t.ok(isForward(decide(query('db', type), FROM_DB)), type)
+  }
+})
+
+tap.test('unknown names are forwarded', async t => {
+  for (const name of ['example.com', 'www.example.org', 'db.nasanet', 'vault', 'keys.secret', 'web.custombridge.example', 'halfway']) {
+    t.ok(isForward(decide(query(name), FROM_DB)), name)
+  }
+  t.strictSame(decide(query('example.com'), FROM_DB), { forward: true })
+})
+
+tap.test('PTR for an address on the asker’s networks: one record, name.network.', async t => {
+  const q = query('2.0.18.172.in-addr.arpa', 'PTR')
+  const r = replyOf(t, decide(q, FROM_DB))
+  t.equal(r.rcode, 'NOERROR')
+  t.equal(r.flag_aa, false)
+  t.equal(r.answers?.length, 1)
+  t.match(r.answers?.[0], { type: 'PTR', name: '2.0.18.172.in-addr.arpa', ttl: 600, data: 'web.custombridge' })
+  const d = decide(q, { ...FROM_DB, ttl: 5 })
+  t.ok('reply' in d)
+  if ('reply' in d) {
+    t.equal((d.reply.answers?.[0] as { data: string }).data, 'web.custombridge.', 'with a trailing dot')
+    t.equal((d.reply.answers?.[0] as { ttl: number }).ttl, 5)
+  }
+  const upper = replyOf(t, decide(query('3.0.18.172.IN-ADDR.ARPA', 'PTR'), FROM_DB))
+  t.equal((upper.answers?.[0] as { data: string }).data, 'db.custombridge', 'case-insensitive')
+  const nasa = replyOf(t, decide(query('2.0.19.172.in-addr.arpa', 'PTR'), FROM_WEB))
+  t.equal((nasa.answers?.[0] as { data: string }).data, 'web.nasanet', `lower-case network name (${NASA.name})`)
+})
+
+tap.test('PTR for other addresses is forwarded (oracle §11)', async t => {
+  for (const name of [
+    '1.0.18.172.in-addr.arpa', // the gateway
+    '99.0.18.172.in-addr.arpa', // unknown
+    '2.0.20.172.in-addr.arpa', // another network's container
+    '9.0.18.172.in-addr.arpa', // a joining endpoint
+    '8.8.8.8.in-addr.arpa', // external
+    '2.0.17.172.in-addr.arpa', // the default bridge
+  ]) {
+    t.ok(isForward(decide(query(name, 'PTR'), FROM_DB)), name)
+  }
+})
+
+tap.test('all networks internal: REFUSED at once for what is not local, local names still answered', async t => {
+  t.equal(FROM_VAULT.forward, false)
+  for (const [name, type] of [
+    ['example.com', 'A'],
+    ['example.com', 'AAAA'],
+    ['db', 'A'],
+    ['vault', 'TXT'],
+    ['99.0.20.172.in-addr.arpa', 'PTR'],
+  ] as const) {
+    const d = decide(query(name, type), FROM_VAULT)
+    t.notOk(isForward(d), `${type} ${name} never forwarded`)
+    const r = replyOf(t, d)
+    t.equal(r.rcode, 'REFUSED', `${type} ${name}`)
+    t.strictSame(r.answers, [])
+    t.equal(r.flag_ra, true)
+    t.equal(r.id, 0x4242)
+  }
+  t.strictSame(ipsOf(replyOf(t, decide(query('keys'), FROM_VAULT))), ['172.20.0.2'], 'an alias on the internal network')
+  t.strictSame(ipsOf(replyOf(t, decide(query('half.secret'), FROM_VAULT))), ['172.20.0.9'])
+  t.equal(replyOf(t, decide(query('vault', 'AAAA'), FROM_VAULT)).rcode, 'NOERROR')
+  t.equal(
+    (replyOf(t, decide(query('2.0.20.172.in-addr.arpa', 'PTR'), FROM_VAULT)).answers?.[0] as { data: string }).data,
+    'vault.secret',
+  )
+  t.equal(rcodeOf(decide(query('example.com'), { ...FROM_DB, forward: false })), 'REFUSED', 'the flag alone decides')
+})
+
+tap.test('explicit ndots: single-label unknown A/AAAA → NOERROR empty, not forwarded (oracle §13)', async t => {
+  const ndots = { ...FROM_DB, explicitNdots: true }
+  for (const type of ['A', 'AAAA'] as const) {
+    const d = decide(query('nosuchhost', type), ndots)
+    t.notOk(isForward(d), type)
+    const r = replyOf(t, d)
+    t.equal(r.rcode, 'NOERROR', type)
+    t.strictSame(r.answers, [], type)
+    t.ok(isForward(decide(query('nosuchhost', type), FROM_DB)), `${type}: forwarded without explicit ndots`)
+  }
+  t.ok(isForward(decide(query('nosuchhost.example', 'A'), ndots)), 'two labels: forwarded')
+  t.ok(isForward(decide(query('a.b.c', 'AAAA'), ndots)), 'three labels: forwarded')
+  t.ok(isForward(decide(query('nosuchhost', 'TXT'), ndots)), 'TXT: forwarded')
+  t.ok(isForward(decide(query('nosuchhost', 'MX'), ndots)), 'MX: forwarded')
+  t.strictSame(ipsOf(replyOf(t, decide(query('db'), ndots))), ['172.18.0.3'], 'known single-label names still resolve')
+  const dotted: Packet = { type: 'query', id: 1, questions: [{ type: 'A', name: 'nosuchhost.', class: 'IN' }] }
+  t.equal(rcodeOf(decide(dotted, ndots)), 'NOERROR', 'a trailing dot does not make it two labels')
+})
+
+tap.test('an opcode other than QUERY: NOTIMP', async t => {
+  for (const [opcode, name] of [
+    [1, 'IQUERY'],
+    [2, 'STATUS'],
+    [4, 'NOTIFY'],
+    [5, 'UPDATE'],
+    [15, 'OPCODE_15'],
+  ] as const) {
+    const q = query('db', 'A', { flags: RD | (opcode << 11) })
+    t.equal((q as { opcode?: string }).opcode, name, 'the decoded opcode')
+    const d = decide(q, FROM_DB)
+    const r = replyOf(t, d)
+    t.equal(r.rcode, 'NOTIMP', name)
+    t.strictSame(r.answers, [], `${name}: no answer even for a known name`)
+    t.equal(r.id, 0x4242)
+    t.equal(r.flag_ra, true)
+  }
+  t.equal(rcodeOf(decide(query('example.com', 'A', { flags: 5 << 11 }), FROM_VAULT)), 'NOTIMP', 'before REFUSED')
+  t.equal(rcodeOf(decide(query('db', 'A', { flags: 0 }), FROM_DB)), 'NOERROR', 'opcode 0 is QUERY')
+})
+
+tap.test('zero or several questions: FORMERR', async t => {
+  const none = query('', 'A', { questions: [] })
+  t.strictSame(none.questions, [])
+  const r0 = replyOf(t, decide(none, FROM_DB))
+  t.equal(r0.rcode, 'FORMERR')
+  t.equal(r0.id, 0x4242)
+  t.strictSame(r0.answers, [])
+  const two = query('', 'A', {
+    questions: [
+      { type: 'A', name: 'db', class: 'IN' },
+      { type: 'A', name: 'front', class: 'IN' },
+    ],
+  })
+  const r2 = replyOf(t, decide(two, FROM_DB))
+  t.equal(r2.rcode, 'FORMERR', 'two known names')
+  t.strictSame(r2.answers, [])
+  t.equal(rcodeOf(decide(two, FROM_VAULT)), 'FORMERR', 'before REFUSED')
+  t.equal(rcodeOf(decide({ type: 'query', id: 3 }, FROM_DB)), 'FORMERR', 'no questions list at all')
+})
+
+tap.test('respond: qr, rd as asked, ra, the rcode; never aa', async t => {
+  const q = { id: 9, flags: RD | AA | TC, questions: [{ type: 'A' as const, name: 'x', class: 'IN' as const }] }
+  t.strictSame(respond(q, 'SERVFAIL'), { type: 'response', id: 9, flags: RD | RA | 2, questions: q.questions, answers: [] })
+  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'NXDOMAIN').flags, RA | 3)
+  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'REFUSED').flags, RA | 5)
+  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'NOTIMP').flags, RA | 4)
+  t.strictSame(respond({}, 'FORMERR'), { type: 'response', id: 0, flags: RA | 1, questions: [], answers: [] }, 'an empty query')
+})
+
+tap.test('lookupA: the addresses of a name on the scope’s networks', async t => {
+  t.strictSame(lookupA(FROM_DB, 'db'), ['172.18.0.3'])
+  t.strictSame([...lookupA(FROM_WEB, 'web')].sort(), ['172.18.0.2', '172.19.0.2'])
+  t.strictSame(lookupA(FROM_DB, 'nothing'), [])
+  t.strictSame(lookupA({ ...FROM_DB, networks: [] }, 'db'), [])
+  const net = (ips: string[]): NetworkRecords => ({ id: 'x', name: 'x', internal: false, a: new Map([['dup', ips]]), ptr: new Map() })
+  t.strictSame(lookupA({ ...FROM_DB, networks: [net(['10.0.0.1']), net(['10.0.0.1', '10.0.0.2'])] }, 'dup'), ['10.0.0.1', '10.0.0.2'], 'no duplicates across networks')
+})
+
+const opt = (udpPayloadSize: number) => [{ type: 'OPT' as const, name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+
+tap.test('udpLimit: 512, else the EDNS size, never below 512', async t => {
+  t.equal(udpLimit(query('db')), 512, 'no EDNS')
+  t.equal(udpLimit(query('db', 'A', { additionals: opt(4096) })), 4096)
+  t.equal(udpLimit(query('db', 'A', { additionals: opt(1232) })), 1232)
+  t.equal(udpLimit(query('db', 'A', { additionals: opt(513) })), 513)
+  t.equal(udpLimit(query('db', 'A', { additionals: opt(100) })), 512, 'floor 512 (RFC 6891)')
+  // dns-packet encodes a size of 0 as 4096: build this one by hand
+  t.equal(udpLimit({ type: 'query', questions: [], additionals: opt(0) }), 512, 'a size of 0')
+  t.equal(udpLimit(query('db', 'A', { additionals: opt(65535) })), 65535)
+  t.equal(udpLimit({ type: 'query', questions: [] }), 512, 'no additionals list at all')
+})
+
+/** A reply with `n` A records for `many` (20 bytes each, no compression). */
+const bigReply = (n: number): Packet => {
+  const ips = Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}`)
+  const net: NetworkRecords = { id: 'n', name: 'n', internal: false, a: new Map([['many', ips]]), ptr: new Map() }
+  const d = decide(query('many', 'A', { id: 0x1234 }), { networks: [net], forward: true, explicitNdots: false, ttl: 600 })
+  if (!('reply' in d)) throw new Error('no reply')
+  return d.reply
+}
+
+tap.test('encodeUdp: over the limit → TC and no records; under it → everything', async t => {
+  const big = bigReply(100)
+  const full = dnsPacket.encode(big)
+  t.ok(full.length > 512, `the full answer is ${full.length} bytes`)
+
+  const cut = encodeUdp(big, 512)
+  t.ok(cut.length <= 512, `${cut.length} bytes`)
+  const c = dec(cut)
+  t.equal(c.flag_tc, true, 'TC set')
+  t.strictSame(c.answers, [], 'no records')
+  t.strictSame(c.authorities, [])
+  t.strictSame(c.additionals, [])
+  t.strictSame(c.questions, [{ name: 'many', type: 'A', class: 'IN' }], 'the question is kept')
+  t.equal(c.id, 0x1234)
+  t.equal(c.rcode, 'NOERROR')
+  t.equal(c.flag_ra, true)
+  t.equal(c.flag_rd, true)
+  t.equal(c.flag_qr, true)
+
+  const whole = dec(encodeUdp(big, 4096))
+  t.equal(whole.flag_tc, false, 'no TC when it fits')
+  t.equal(whole.answers?.length, 100, 'every record')
+
+  t.equal(dec(encodeUdp(big, full.length)).answers?.length, 100, 'exactly the limit fits')
+  const oneOver = dec(encodeUdp(big, full.length - 1))
+  t.equal(oneOver.flag_tc, true, 'one byte over is truncated')
+  t.strictSame(oneOver.answers, [])
+
+  const small = bigReply(3)
+  t.strictSame(encodeUdp(small, 512), dnsPacket.encode(small), 'a small answer is encoded as it is')
+  t.equal(dec(encodeUdp(small, 512)).flag_tc, false)
+  t.equal(dec(encodeUdp(bigReply(24), 512)).answers?.length, 24, '24 records (12+8+24·20 = 500 bytes) fit in 512')
+  t.equal(dec(encodeUdp(bigReply(25), 512)).flag_tc, true, '25 records (520 bytes) do not')
+})
+
+tap.test('formErr: undefined under 12 bytes, else FORMERR with the same id', async t => {
+  for (const n of [0, 1, 2, 11]) t.equal(formErr(Buffer.alloc(n, 0xab)), undefined, `${n} bytes`)
+  const header = Buffer.from([0xbe, 0xef, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0])
+  const r = formErr(header)
+  t.ok(r)
+  const p = dec(r as Buffer)
+  t.equal(p.id, 0xbeef)
+  t.equal(p.type, 'response')
+  t.equal(p.rcode, 'FORMERR')
+  t.strictSame(p.questions, [])
+  t.strictSame(p.answers, [])
+  t.equal(p.flag_aa, false)
+  const garbage = Buffer.concat([Buffer.from([0x00, 0x07]), Buffer.alloc(40, 0xff)])
+  const g = dec(formErr(garbage) as Buffer)
+  t.equal(g.id, 7)
+  t.equal(g.rcode, 'FORMERR')
+  t.equal((formErr(garbage) as Buffer).length, 12, 'a bare header')
+})
+
+tap.test('decide does not modify the query', async t => {
+  const q = query('front')
+  const copy = structuredClone(q)
+  decide(q, FROM_DB)
+  decide(query('example.com'), FROM_VAULT)
+  t.strictSame(q, copy)
+})
