@@ -48,7 +48,7 @@ const main = async () => {
     bip: o.bip,
     'default-address-pools': pools.length > 0 ? pools : undefined,
     dns: (o.dns as string[]).length > 0 ? o.dns : undefined,
-    'dns-ttl': o.dnsTtl === undefined ? undefined : Number(o.dnsTtl),
+    'dns-ttl': o.dnsTtl === undefined ? undefined : /^\d+$/.test(String(o.dnsTtl)) ? Number(o.dnsTtl) : String(o.dnsTtl),
     'resolv-conf': o.resolvConf,
     'log-level': o.logLevel,
   }

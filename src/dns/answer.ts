@@ -25,6 +25,7 @@ export interface Scope {
 /** What to do with a query. */
 export type Decision = { readonly reply: Packet } | { readonly forward: true }
 
+const OPCODE_MASK = 0x7800
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const
 export type Rcode = keyof typeof RCODE
 
@@ -32,7 +33,8 @@ export type Rcode = keyof typeof RCODE
 export const respond = (q: Pick<Packet, 'id' | 'flags' | 'questions'>, rcode: Rcode, answers: Answer[] = []): Packet => ({
   type: 'response',
   id: q.id ?? 0,
-  flags: ((q.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE | RCODE[rcode],
+  // The opcode and RD are copied from the query (RFC 1035 §4.1.1); RA set; no AA.
+  flags: ((q.flags ?? 0) & (OPCODE_MASK | dnsPacket.RECURSION_DESIRED)) | dnsPacket.RECURSION_AVAILABLE | RCODE[rcode],
   questions: q.questions ?? [],
   answers,
 })

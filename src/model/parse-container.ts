@@ -64,7 +64,9 @@ const parseAliases = (aliases: readonly string[] | null | undefined): string[] =
 const parseLink = (text: string): { container: string; alias: string } => {
   const [name, alias, extra] = text.replace(/^\//, '').split(':')
   if (!name || extra !== undefined) throw invalid('E_LINK', `invalid link "${text}": expected NAME[:ALIAS]`)
-  return { container: name, alias: checkHostname((alias ?? name).replace(/^\/.*\//, '')) }
+  const a = (alias ?? name).replace(/^\/.*\//, '')
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(a)) throw invalid('E_LINK', `invalid link alias "${a}"`)
+  return { container: name, alias: a }
 }
 
 const UNSUPPORTED_MODES = ['host', 'none']

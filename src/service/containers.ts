@@ -102,14 +102,23 @@ export class ContainerService {
     })
   }
 
-  /** `--link`s must name existing containers (Docker: "could not get container for X"). */
+  /**
+   * `--link`s name existing containers on the default bridge (legacy links
+   * live there; Docker: "could not get container for X"); ids are accepted
+   * and stored as names.
+   */
   #checkLinks(s: State, links: ContainerCreateRequest['links']): Container['links'] {
-    for (const l of links) {
-      if (!s.containers.some(c => c.name === l.container && c.status !== 'removing')) {
+    return links.map(l => {
+      let target: Container
+      try {
+        target = findContainer(s, l.container)
+      } catch {
         throw invalid('E_LINK', `could not get container for ${l.container}: no such container`)
       }
-    }
-    return links
+      const onDefault = target.endpoints.some(e => s.networks.find(n => n.id === e.networkId)?.isDefault)
+      if (!onDefault) throw invalid('E_LINK', `cannot link to ${target.name}: it is not on the default bridge network`)
+      return { container: target.name, alias: l.alias === l.container ? target.name : l.alias }
+    })
   }
 
   /** Starts the container's command in its netns. */

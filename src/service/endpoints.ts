@@ -30,6 +30,9 @@ const addressingOf = (n: Network): Addressing => ({
 export const buildEndpoint = (s: State, attach: AttachRequest, ifIndex: number): { net: Network; ep: Endpoint } => {
   const net = findNetwork(s, attach.network)
   if (net.status !== 'ready') throw conflict('E_NETWORK_BUSY', `network ${net.name} is still being created`)
+  if (net.isDefault && attach.aliases.length > 0) {
+    throw invalid('E_ALIAS_DEFAULT', 'network-scoped alias is supported only for containers in user defined networks')
+  }
   const a = addressingOf(net)
   const taken = new Set(endpointsOn(s, net.id).map(e => parseIpv4(e.endpoint.ip) ?? 0))
   let ip: number | undefined
@@ -60,7 +63,7 @@ export const buildEndpoint = (s: State, attach: AttachRequest, ifIndex: number):
 const linkLines = (s: State, c: Container): string[] =>
   c.links.flatMap(l => {
     const target = s.containers.find(x => x.name === l.container && x.status !== 'removing')
-    const ep = target?.endpoints.find(e => e.status !== 'removing')
+    const ep = target?.endpoints.find(e => e.status !== 'removing' && s.networks.find(n => n.id === e.networkId)?.isDefault)
     if (!target || !ep) return []
     const names = [...new Set([l.alias, shortId(target.id), target.name])]
     return [`${ep.ip}\t${names.join(' ')}`]
