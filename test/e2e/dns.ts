@@ -112,6 +112,11 @@ t.test('the default bridge has no name service; --link writes /etc/hosts', async
   t.equal((await w.in(w.ns('db2'), ['ping', '-c1', '-W1', 'app'])).code, 2, 'the other way it does not (no name service on the default bridge)')
   const bad = await w.cli(['run', '-d', '--name', 'x2', '--link', 'nosuch', '--', 'true'])
   t.match(bad.stderr, /could not get container for nosuch/)
+  await w.ok(['network', 'create', 'usernet'])
+  await w.ok(['run', '-d', '--name', 'elsewhere', '--network', 'usernet', '--', 'sleep', '300'])
+  t.match((await w.cli(['run', '-d', '--name', 'x3', '--link', 'elsewhere', '--', 'true'])).stderr, /cannot link to elsewhere: it is not on the default bridge network/)
+  t.match((await w.cli(['run', '-d', '--name', 'x4', '--network-alias', 'nope', '--', 'true'])).stderr,
+    /network-scoped alias is supported only for containers in user defined networks/, 'aliases need a user-defined network')
 })
 
 t.test('after a daemon restart the resolver is back, on the same 127.0.0.11:53', async t => {
