@@ -5,7 +5,7 @@
 // cannot reach those host services either. Clashes are refused up front.
 import t from 'tap'
 import { HOST_IP, OUTSIDE_IP, cannotRun, run, sh, world } from '../helpers/world.js'
-import { ask, startWeb } from '../helpers/ports.js'
+import { answer, ask, startWeb } from '../helpers/ports.js'
 
 const skip = cannotRun()
 if (skip) t.plan(0, skip)
@@ -31,9 +31,9 @@ t.test('nothing is reachable that should not be', async t => {
   // A host service that must stay local.
   void w.in(w.host, ['socat', '-T20', 'TCP-LISTEN:18999,bind=127.0.0.1,fork,reuseaddr', "SYSTEM:echo HOST-LOCAL"], 25_000)
   await new Promise(r => setTimeout(r, 300))
-  t.equal(await ask(w, w.host, '127.0.0.1', 18999), 'HOST-LOCAL', 'control: the host service answers locally')
-  t.equal(await ask(w, w.host, '127.0.0.1', 8081), '10.73.0.1', 'control: the 127.0.0.1 port works from the host')
-  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'control: the published port works from outside')
+  t.equal(await answer(w, w.host, '127.0.0.1', 18999), 'HOST-LOCAL', 'control: the host service answers locally')
+  t.equal(await answer(w, w.host, '127.0.0.1', 8081), '10.73.0.1', 'control: the 127.0.0.1 port works from the host')
+  t.equal(await answer(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'control: the published port works from outside')
 
   t.equal(await ask(w, w.outside, HOST_IP, 8081), '', 'the 127.0.0.1 port is not on the host address')
   t.equal(await ask(w, w.outside, HOST_IP, 81), '', 'an unpublished port is unreachable')
@@ -105,7 +105,7 @@ t.test('with iptables-nft FORWARD policy DROP in the host, berth still works', a
     await w.ok(['network', 'create', '--subnet', '10.76.0.0/24', 'co'])
     await startWeb(w, 'web', 'co', ['8080:80'])
     const where = dockerUser ? 'DOCKER-USER' : 'FORWARD'
-    t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, `${where}: the published port works`)
+    t.equal(await answer(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, `${where}: the published port works`)
     t.ok(await w.ping(w.ns('web'), OUTSIDE_IP), `${where}: outbound works`)
     const chain = sh(['ip', 'netns', 'exec', w.host, 'nft', 'list', 'chain', 'ip', 'filter', where]).stdout
     t.match(chain, /iifname "br-[0-9a-f]{12}" counter packets \d+ bytes \d+ accept comment "berth: traffic from br-/, `the accept is in ${where}, commented`)
@@ -135,5 +135,5 @@ t.test('internal networks cannot use published ports; concurrent network changes
   t.same(results.map(r => r.code), [0, 0, 0, 0, 0, 0], results.map(r => r.stderr).join(''))
   const map = sh(['ip', 'netns', 'exec', w.host, 'nft', 'list', 'map', 'inet', 'berth', 'pub_any_port']).stdout
   for (const port of [8080, 8100, 8101, 8102]) t.match(map, new RegExp(`tcp \\. ${port} : 80`), `element for ${port} present`)
-  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'and the first port still works')
+  t.equal(await answer(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'and the first port still works')
 })

@@ -3,7 +3,7 @@
 // containers (hairpin, own port, other networks); TCP and UDP; removal
 // leaves exactly the ruleset that was there before.
 import t from 'tap'
-import { ask, startWeb } from '../helpers/ports.js'
+import { answer, ask, startWeb } from '../helpers/ports.js'
 import { HOST_IP, OUTSIDE_IP, cannotRun, run, world } from '../helpers/world.js'
 
 const skip = cannotRun()
@@ -18,20 +18,20 @@ t.test('reachability of published ports', async t => {
   await w.ok(['run', '-d', '--name', 'peer', '--network', 'front', '--', 'sleep', '300'])
   await w.ok(['run', '-d', '--name', 'far', '--network', 'other', '--', 'sleep', '300'])
 
-  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'outside → host:8080, client address preserved')
-  t.equal(await ask(w, w.outside, HOST_IP, 8082, 'udp'), OUTSIDE_IP, 'outside → host:8082/udp, client address preserved')
-  t.equal(await ask(w, w.host, '127.0.0.1', 8080), '10.70.0.1', 'host → 127.0.0.1:8080')
-  t.equal(await ask(w, w.host, '127.0.0.1', 8081), '10.70.0.1', 'host → 127.0.0.1:8081 (published on 127.0.0.1)')
-  t.equal(await ask(w, w.host, HOST_IP, 8080), HOST_IP, 'host → its own address:8080')
-  t.equal(await ask(w, w.host, '10.71.0.1', 8080), '10.70.0.1', 'host → another of its addresses (a gateway):8080, masqueraded as it crosses to another network')
-  t.equal(await ask(w, w.host, HOST_IP, 8082, 'udp'), HOST_IP, 'host → own address:8082/udp')
-  t.equal(await ask(w, w.host, '127.0.0.1', 8082, 'udp'), '10.70.0.1', 'host → 127.0.0.1:8082/udp')
-  t.equal(await ask(w, w.ns('web'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'the container → its own published UDP port')
-  t.equal(await ask(w, w.ns('peer'), HOST_IP, 8080), '10.70.0.1', 'same network → host:8080 (hairpin)')
-  t.equal(await ask(w, w.ns('peer'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'same network → host:8082/udp (hairpin)')
-  t.equal(await ask(w, w.ns('web'), HOST_IP, 8080), '10.70.0.1', 'the container → its own published port')
-  t.equal(await ask(w, w.ns('far'), HOST_IP, 8080), '10.70.0.1', 'another network → host:8080')
-  t.equal(await ask(w, w.ns('far'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'another network → host:8082/udp')
+  t.equal(await answer(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'outside → host:8080, client address preserved')
+  t.equal(await answer(w, w.outside, HOST_IP, 8082, 'udp'), OUTSIDE_IP, 'outside → host:8082/udp, client address preserved')
+  t.equal(await answer(w, w.host, '127.0.0.1', 8080), '10.70.0.1', 'host → 127.0.0.1:8080')
+  t.equal(await answer(w, w.host, '127.0.0.1', 8081), '10.70.0.1', 'host → 127.0.0.1:8081 (published on 127.0.0.1)')
+  t.equal(await answer(w, w.host, HOST_IP, 8080), HOST_IP, 'host → its own address:8080')
+  t.equal(await answer(w, w.host, '10.71.0.1', 8080), '10.70.0.1', 'host → another of its addresses (a gateway):8080, masqueraded as it crosses to another network')
+  t.equal(await answer(w, w.host, HOST_IP, 8082, 'udp'), HOST_IP, 'host → own address:8082/udp')
+  t.equal(await answer(w, w.host, '127.0.0.1', 8082, 'udp'), '10.70.0.1', 'host → 127.0.0.1:8082/udp')
+  t.equal(await answer(w, w.ns('web'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'the container → its own published UDP port')
+  t.equal(await answer(w, w.ns('peer'), HOST_IP, 8080), '10.70.0.1', 'same network → host:8080 (hairpin)')
+  t.equal(await answer(w, w.ns('peer'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'same network → host:8082/udp (hairpin)')
+  t.equal(await answer(w, w.ns('web'), HOST_IP, 8080), '10.70.0.1', 'the container → its own published port')
+  t.equal(await answer(w, w.ns('far'), HOST_IP, 8080), '10.70.0.1', 'another network → host:8080')
+  t.equal(await answer(w, w.ns('far'), HOST_IP, 8082, 'udp'), '10.70.0.1', 'another network → host:8082/udp')
   t.equal(await ask(w, w.ns('far'), '10.70.0.2', 80), '', 'but not the container address directly (isolation)')
 
   const inspect = JSON.parse(await w.ok(['inspect', 'web']))[0]
@@ -64,15 +64,15 @@ t.test('ranges, random ports and removal of exactly one container\'s elements', 
   const [lo, hi] = (await run(['ip', 'netns', 'exec', w.host, 'cat', '/proc/sys/net/ipv4/ip_local_port_range'])).stdout.trim().split(/\s+/).map(Number)
   const randomPort = Number((await w.ok(['port', 'random', '80'])).split(':')[1])
   t.ok(randomPort >= (lo ?? 0) && randomPort <= (hi ?? 0), `a free port of ip_local_port_range (${randomPort})`)
-  t.equal(await ask(w, w.outside, HOST_IP, 8001), OUTSIDE_IP, 'range member reachable')
-  t.equal(await ask(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'random port reachable')
+  t.equal(await answer(w, w.outside, HOST_IP, 8001), OUTSIDE_IP, 'range member reachable')
+  t.equal(await answer(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'random port reachable')
   const before = (await run(['ip', 'netns', 'exec', w.host, 'nft', '-j', 'list', 'map', 'inet', 'berth', 'pub_any_port'])).stdout
   t.match(before, /8000/)
   await w.ok(['rm', '-f', 'ranged'])
   const after = (await run(['ip', 'netns', 'exec', w.host, 'nft', '-j', 'list', 'map', 'inet', 'berth', 'pub_any_port'])).stdout
   t.notMatch(after, /"8000"|\b8000\b/, 'its elements are gone')
   t.match(after, new RegExp(`\\b${randomPort}\\b`), 'the other container\'s element stays')
-  t.equal(await ask(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'and keeps working')
+  t.equal(await answer(w, w.outside, HOST_IP, randomPort), OUTSIDE_IP, 'and keeps working')
 })
 
 t.test('published ports survive a daemon restart, and stay reserved', async t => {
@@ -80,9 +80,9 @@ t.test('published ports survive a daemon restart, and stay reserved', async t =>
   await w.ok(['network', 'create', '--subnet', '10.77.0.0/24', 'rs'])
   await startWeb(w, 'web', 'rs', ['8080:80'])
   await w.stop()
-  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'while berthd is down the port keeps working')
+  t.equal(await answer(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'while berthd is down the port keeps working')
   await w.start()
-  t.equal(await ask(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'after the restart too')
+  t.equal(await answer(w, w.outside, HOST_IP, 8080), OUTSIDE_IP, 'after the restart too')
   const again = await w.cli(['run', '-d', '--name', 'thief', '--network', 'rs', '-p', '8080:81', '--', 'sleep', '300'])
   t.match(again.stderr, /port is already allocated/, 'still allocated after the restart')
   const squatter = await run(['ip', 'netns', 'exec', w.host, 'socat', '-T1', 'TCP-LISTEN:8080,reuseaddr', '-'], undefined, 5000)

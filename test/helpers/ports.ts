@@ -23,3 +23,13 @@ export const startWeb = async (w: World, name: string, net: string, ports: strin
   for (let i = 0; i < 50 && (await ask(w, w.ns(name), '127.0.0.1', 80)) === ''; i++) await new Promise(r => setTimeout(r, 50))
   for (let i = 0; i < 50 && (await ask(w, w.ns(name), '127.0.0.1', 90, 'udp')) === ''; i++) await new Promise(r => setTimeout(r, 50))
 }
+
+/**
+ * Like ask(), for an answer that should come: asks up to 3 times (a loaded
+ * machine can miss one 2 s window). Checks for silence use ask() once.
+ */
+export const answer = async (w: World, netns: string, ip: string, port: number, proto: 'tcp' | 'udp' = 'tcp') => {
+  let got = ''
+  for (let i = 0; i < 3 && got === ''; i++) got = await ask(w, netns, ip, port, proto)
+  return got
+}
