@@ -1,16 +1,16 @@
 /**
- * The UDP size rules of the embedded DNS's answers: EDNS limit, truncation, FORMERR.
+ * The embedded DNS's answers on the wire: header flags, EDNS limit, truncation, FORMERR.
  */
 import dnsPacket, { type DecodedPacket, type Packet, type Question, type RecordType } from 'dns-packet'
 import tap from 'tap'
-import { decide, encodeUdp, formErr, udpLimit } from '../../../src/dns/answer.js'
+import { decide, encodeUdp, formErr, respond, udpLimit } from '../../../src/dns/answer.js'
 import type { NetworkRecords } from '../../../src/dns/records.js'
 
 /** What dns-packet's decoder returns (its types leave out rcode and opcode). */
 type Decoded = DecodedPacket & { rcode: string; opcode: string }
 const dec = (b: Buffer): Decoded => dnsPacket.decode(b) as Decoded
 
-const { RECURSION_DESIRED: RD, TRUNCATED_RESPONSE: TC } = dnsPacket
+const { RECURSION_DESIRED: RD, RECURSION_AVAILABLE: RA, AUTHORITATIVE_ANSWER: AA, TRUNCATED_RESPONSE: TC } = dnsPacket
 
 /** A query as it arrives: encoded by a client, decoded by the server. */
 const query = (
@@ -105,3 +105,11 @@ tap.test('formErr: undefined under 12 bytes, else FORMERR with the same id', asy
   t.equal((formErr(garbage) as Buffer).length, 12, 'a bare header')
 })
 
+tap.test('respond: qr, rd as asked, ra, the rcode; never aa', async t => {
+  const q = { id: 9, flags: RD | AA | TC, questions: [{ type: 'A' as const, name: 'x', class: 'IN' as const }] }
+  t.strictSame(respond(q, 'SERVFAIL'), { type: 'response', id: 9, flags: RD | RA | 2, questions: q.questions, answers: [] })
+  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'NXDOMAIN').flags, RA | 3)
+  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'REFUSED').flags, RA | 5)
+  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'NOTIMP').flags, RA | 4)
+  t.strictSame(respond({}, 'FORMERR'), { type: 'response', id: 0, flags: RA | 1, questions: [], answers: [] }, 'an empty query')
+})

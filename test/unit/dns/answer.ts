@@ -1,6 +1,6 @@
 import dnsPacket, { type DecodedPacket, type Packet, type Question, type RecordType } from 'dns-packet'
 import tap, { type Test } from 'tap'
-import { type Decision, type Scope, decide, encodeUdp, formErr, lookupA, respond, udpLimit } from '../../../src/dns/answer.js'
+import { type Decision, type Scope, decide, lookupA } from '../../../src/dns/answer.js'
 import { type NetworkRecords, buildRecords } from '../../../src/dns/records.js'
 import type { Container } from '../../../src/model/types.js'
 import { DB, NASA, STATE, VAULT, WEB } from './fixtures/world.js'
@@ -285,15 +285,6 @@ tap.test('zero or several questions: FORMERR', async t => {
   t.strictSame(r2.answers, [])
   t.equal(rcodeOf(decide(two, FROM_VAULT)), 'FORMERR', 'before REFUSED')
   t.equal(rcodeOf(decide({ type: 'query', id: 3 }, FROM_DB)), 'FORMERR', 'no questions list at all')
-})
-
-tap.test('respond: qr, rd as asked, ra, the rcode; never aa', async t => {
-  const q = { id: 9, flags: RD | AA | TC, questions: [{ type: 'A' as const, name: 'x', class: 'IN' as const }] }
-  t.strictSame(respond(q, 'SERVFAIL'), { type: 'response', id: 9, flags: RD | RA | 2, questions: q.questions, answers: [] })
-  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'NXDOMAIN').flags, RA | 3)
-  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'REFUSED').flags, RA | 5)
-  t.strictSame(respond({ id: 1, flags: 0, questions: [] }, 'NOTIMP').flags, RA | 4)
-  t.strictSame(respond({}, 'FORMERR'), { type: 'response', id: 0, flags: RA | 1, questions: [], answers: [] }, 'an empty query')
 })
 
 tap.test('lookupA: the addresses of a name on the scope’s networks', async t => {
