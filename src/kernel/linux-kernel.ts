@@ -18,7 +18,7 @@ import type { NativeNetns } from './native.js'
 import { NetnsDir } from './netns.js'
 import { IPTABLES_FILTER, parseFilterListing, planHoles } from '../firewall/holes.js'
 import { applyNft, listNftTable } from './nft.js'
-import { writeSysctl } from './sysctl.js'
+import { sysctlFile, writeSysctl, writeSysctlFd } from './sysctl.js'
 import { Conntrack } from './conntrack.js'
 import { type LinkInfo, type RouteInfo, Rtnl, errnoOf } from './rtnl.js'
 
@@ -129,7 +129,8 @@ export class KernelSession implements OpApplier {
       case 'link.hairpin':
         return this.host.setHairpin(await this.#index(undefined, op.dev))
       case 'sysctl.set':
-        return writeSysctl(op.path, op.value)
+        if (op.netns === undefined) return writeSysctl(op.path, op.value)
+        return writeSysctlFd(this.netns.openIn(op.netns, sysctlFile(op.path), 'w'), op.value)
       case 'conntrack.flush':
         return void (await this.conntrack.flush(op.ports))
       case 'nft.holes': {

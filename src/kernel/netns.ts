@@ -49,6 +49,14 @@ export class NetnsDir {
     }
   }
 
+  /**
+   * Opens a file while inside the netns — for /proc/sys/net, which shows
+   * the netns of whoever opened it — and returns the fd (synchronous).
+   */
+  openIn(name: string, file: string, flags: string): number {
+    return this.native.withNetns(this.path(name), () => fs.openSync(file, flags))
+  }
+
   /** An rtnetlink socket that lives in the named netns. */
   openRtnl(name: string): Rtnl {
     return new Rtnl(this.native.withNetns(this.path(name), () => createRtNetlink()))

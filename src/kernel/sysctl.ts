@@ -2,6 +2,7 @@
  * sysctls of the daemon's own netns (/proc/sys/net is per network namespace:
  * it shows the netns of the process that opens it).
  */
+import { closeSync, writeSync } from 'node:fs'
 import fs from 'node:fs/promises'
 
 const pathOf = (key: string) => `/proc/sys/${key.replace(/\./g, '/')}`
@@ -17,8 +18,22 @@ export const ensureSysctl = async (key: string, value: string): Promise<string> 
   return previous
 }
 
-/** Writes /proc/sys/<path…> (segments, so device names with dots work). */
-export const writeSysctl = async (path: readonly string[], value: string): Promise<void> => {
+/** /proc/sys/<path…> (segments, so device names with dots work). */
+export const sysctlFile = (path: readonly string[]): string => {
   if (path.some(p => p.includes('/') || p === '..')) throw new TypeError(`bad sysctl path ${path.join('.')}`)
-  await fs.writeFile(`/proc/sys/${path.join('/')}`, value)
+  return `/proc/sys/${path.join('/')}`
+}
+
+/** Writes a sysctl of the daemon's own netns. */
+export const writeSysctl = async (path: readonly string[], value: string): Promise<void> => {
+  await fs.writeFile(sysctlFile(path), value)
+}
+
+/** Writes a sysctl through an fd opened inside another netns, and closes it. */
+export const writeSysctlFd = (fd: number, value: string): void => {
+  try {
+    writeSync(fd, value)
+  } finally {
+    closeSync(fd)
+  }
 }

@@ -80,7 +80,13 @@ export type Op =
    * interface name may contain dots). Only per-device keys, which go with
    * their device: nothing to undo.
    */
-  | { readonly kind: 'sysctl.set'; readonly path: readonly string[]; readonly value: string }
+  | {
+      readonly kind: 'sysctl.set'
+      readonly path: readonly string[]
+      readonly value: string
+      /** A container netns; undefined: the daemon's own. */
+      readonly netns?: string | undefined
+    }
   /**
    * Forgets conntrack entries for a host port, so flows that started before
    * a publish (or unpublish) do not keep their old NAT (UDP especially).
@@ -161,7 +167,7 @@ export const describeOp = (op: Op): string => {
     case 'link.hairpin':
       return `${op.kind} ${op.dev}`
     case 'sysctl.set':
-      return `${op.kind} ${op.path.join('.')}=${op.value}`
+      return `${op.kind} ${op.netns ? `${op.netns}:` : ''}${op.path.join('.')}=${op.value}`
     case 'conntrack.flush':
       return `${op.kind} ${op.ports.map(p => `${p.proto}/${p.port}`).join(',')}`
     case 'nft.holes':

@@ -14,6 +14,14 @@ import type { Op } from './ops.js'
  */
 export const planSandboxCreate = (c: Container, files: Readonly<Record<string, string>>): Op[] => [
   { kind: 'netns.create', netns: c.netns },
+  // IPv4-only networks: no IPv6 on any interface of the sandbox, those made
+  // later included (CVE-2024-32473: no link-local or SLAAC addresses).
+  ...(['all', 'default'] as const).map((scope): Op => ({
+    kind: 'sysctl.set',
+    netns: c.netns,
+    path: ['net', 'ipv6', 'conf', scope, 'disable_ipv6'],
+    value: '1',
+  })),
   { kind: 'link.up', netns: c.netns, dev: 'lo', alias: ownerAlias(c.id) },
   { kind: 'files.write', netns: c.netns, files },
 ]

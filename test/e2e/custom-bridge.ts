@@ -34,6 +34,7 @@ t.test('two sandboxes on a custom bridge', async t => {
     t.equal(eth0?.address, mac, `${name} MAC is 02:42 + its IPv4 bytes`)
     t.same(eth0?.addr_info.filter(i => i.family === 'inet').map(i => `${i.local}/${i.prefixlen}`), [`${ip}/16`])
     t.ok(addrs.some(a => a.ifname === 'lo'), `${name} has lo`)
+    t.same(addrs.flatMap(a => a.addr_info.filter(i => i.family === 'inet6')), [], `${name}: no IPv6 address anywhere (IPv4-only network)`)
     const routes = w.ipJson<{ dst: string; gateway?: string; dev: string }[]>(w.ns(name), ['route'])
     t.ok(routes.some(r => r.dst === 'default' && r.gateway === '172.18.0.1' && r.dev === 'eth0'), `${name} default via the gateway`)
   }

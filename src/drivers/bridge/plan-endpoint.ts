@@ -43,6 +43,8 @@ export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defau
     mtu: n.mtu,
     alias: ownerAlias(ep.id),
   },
+  // No IPv6 on the host end of an IPv4-only network (CVE-2024-32473).
+  { kind: 'sysctl.set', path: ['net', 'ipv6', 'conf', ep.hostIfname, 'disable_ipv6'], value: '1' },
   // A container reaching its own published port: the frame leaves by the port it came in.
   { kind: 'link.hairpin', dev: ep.hostIfname },
   { kind: 'link.up', netns: c.netns, dev: ep.ifname },

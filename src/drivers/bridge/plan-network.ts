@@ -29,6 +29,8 @@ export const planNetworkCreate = (n: Network): Op[] => {
   return [
     { kind: 'link.bridge', name: n.bridge, mac: bridgeMac(n.id), mtu: n.mtu, alias: ownerAlias(n.id) },
     { kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', n.bridge, 'route_localnet'], value: '1' },
+    // An IPv4-only network: no IPv6 (link-local or SLAAC) on its bridge.
+    { kind: 'sysctl.set', path: ['net', 'ipv6', 'conf', n.bridge, 'disable_ipv6'], value: '1' },
     { kind: 'addr.add', dev: n.bridge, ip: n.gateway, prefix: subnet.prefix, broadcast: formatIpv4(lastOf(subnet)) },
     { kind: 'link.up', dev: n.bridge },
   ]

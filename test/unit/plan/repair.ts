@@ -96,7 +96,7 @@ tap.test('planNetworkRepair: an existing owned bridge keeps only the idempotent 
   t.strictSame(ops, planNetworkCreate(CUS).filter(op => op.kind !== 'link.bridge'))
   t.strictSame(
     ops.map(op => op.kind),
-    ['sysctl.set', 'addr.add', 'link.up'],
+    ['sysctl.set', 'sysctl.set', 'addr.add', 'link.up'],
     'route_localnet is re-asserted too (a repaired bridge keeps the 127.0.0.1 path)',
   )
 })
@@ -107,7 +107,7 @@ tap.test('planNetworkRepair: a missing bridge is re-created', async t => {
   const ops = planNetworkRepair(CUS, o)
   t.strictSame(ops, planNetworkCreate(CUS))
   t.equal(ops[0]?.kind, 'link.bridge')
-  t.equal(ops.length, 4)
+  t.equal(ops.length, 5)
 })
 
 tap.test('planNetworkRepair: a same-named bridge owned by something else is not adopted silently', async t => {

@@ -28,9 +28,11 @@ const CTR: Container = {
 }
 const FILES = { hosts: 'h', 'resolv.conf': 'r', hostname: '85d329ea4b2a\n' }
 
-tap.test('planSandboxCreate: netns, lo up with the owner alias, /etc files', async t => {
+tap.test('planSandboxCreate: netns, IPv6 off in it, lo up with the owner alias, /etc files', async t => {
   t.strictSame(planSandboxCreate(CTR, FILES), [
     { kind: 'netns.create', netns: 'bt1-db1' },
+    { kind: 'sysctl.set', netns: 'bt1-db1', path: ['net', 'ipv6', 'conf', 'all', 'disable_ipv6'], value: '1' },
+    { kind: 'sysctl.set', netns: 'bt1-db1', path: ['net', 'ipv6', 'conf', 'default', 'disable_ipv6'], value: '1' },
     { kind: 'link.up', netns: 'bt1-db1', dev: 'lo', alias: `berth:${CTR.id}` },
     { kind: 'files.write', netns: 'bt1-db1', files: FILES },
   ])

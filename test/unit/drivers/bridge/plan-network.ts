@@ -38,6 +38,7 @@ tap.test('planNetworkCreate: bridge, route_localnet, gateway address with prefix
   t.strictSame(planNetworkCreate(net()), [
     { kind: 'link.bridge', name: 'br-17c77452ce21', mac: '02:42:17:c7:74:52', mtu: undefined, alias: `berth:${ID}` },
     { kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', 'br-17c77452ce21', 'route_localnet'], value: '1' },
+    { kind: 'sysctl.set', path: ['net', 'ipv6', 'conf', 'br-17c77452ce21', 'disable_ipv6'], value: '1' },
     { kind: 'addr.add', dev: 'br-17c77452ce21', ip: '172.18.0.1', prefix: 16, broadcast: '172.18.255.255' },
     { kind: 'link.up', dev: 'br-17c77452ce21' },
   ])
@@ -46,18 +47,25 @@ tap.test('planNetworkCreate: bridge, route_localnet, gateway address with prefix
 tap.test('planNetworkCreate: MTU, small subnet, custom gateway, default bridge', async t => {
   const ops = planNetworkCreate(net({ subnet: '10.99.0.0/24', gateway: '10.99.0.254', mtu: 1400, bridge: 'nasa0' }))
   t.match(ops[0], { kind: 'link.bridge', name: 'nasa0', mtu: 1400 })
-  t.strictSame(ops[2], { kind: 'addr.add', dev: 'nasa0', ip: '10.99.0.254', prefix: 24, broadcast: '10.99.0.255' })
+  t.strictSame(ops[3], { kind: 'addr.add', dev: 'nasa0', ip: '10.99.0.254', prefix: 24, broadcast: '10.99.0.255' })
   const small = planNetworkCreate(net({ subnet: '10.0.0.0/30', gateway: '10.0.0.1' }))
-  t.match(small[2], { kind: 'addr.add', prefix: 30, broadcast: '10.0.0.3' })
+  t.match(small[3], { kind: 'addr.add', prefix: 30, broadcast: '10.0.0.3' })
   const def = planNetworkCreate(net({ bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', isDefault: true }))
-  t.match(def[2], { kind: 'addr.add', dev: 'berth0', ip: '172.17.0.1', prefix: 16, broadcast: '172.17.255.255' })
+  t.match(def[3], { kind: 'addr.add', dev: 'berth0', ip: '172.17.0.1', prefix: 16, broadcast: '172.17.255.255' })
   for (const op of [...ops, ...small, ...def]) t.notOk('netns' in op && op.netns !== undefined, 'all in the daemon netns')
 })
 
 tap.test('route_localnet is set on the bridge only, by path segments (a bridge name may contain dots)', async t => {
   for (const bridge of ['berth0', 'br.lab.1', 'br-17c77452ce21']) {
     const sysctls = planNetworkCreate(net({ bridge })).filter(op => op.kind === 'sysctl.set')
-    t.strictSame(sysctls, [{ kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', bridge, 'route_localnet'], value: '1' }], bridge)
+    t.strictSame(
+      sysctls,
+      [
+        { kind: 'sysctl.set', path: ['net', 'ipv4', 'conf', bridge, 'route_localnet'], value: '1' },
+        { kind: 'sysctl.set', path: ['net', 'ipv6', 'conf', bridge, 'disable_ipv6'], value: '1' },
+      ],
+      bridge,
+    )
   }
   const ops = planNetworkCreate(net())
   const at = (kind: string) => ops.findIndex(op => op.kind === kind)
