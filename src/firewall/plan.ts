@@ -5,6 +5,7 @@
  */
 import type { Container, State } from '../model/types.js'
 import type { Op } from '../plan/ops.js'
+import { routeCarrier } from '../plan/route.js'
 import type { FirewallPort } from './ports.js'
 import { portElementCommands } from './ports.js'
 import { BERTH_TABLE, type FirewallNetwork, renderRuleset } from './render.js'
@@ -17,11 +18,11 @@ export const firewallNetworks = (s: State): FirewallNetwork[] =>
 
 /**
  * A container's ports as DNAT targets: its address on the endpoint that
- * carries the default route (the first live one). None on internal networks
+ * carries the default route (plan/route.ts). None on internal networks
  * (Docker ignores -p there) or without an endpoint.
  */
 export const containerPorts = (s: State, c: Container | undefined): FirewallPort[] => {
-  const carrier = c?.endpoints.find(e => e.status !== 'removing')
+  const carrier = c && routeCarrier(id => s.networks.find(n => n.id === id), c)
   const net = s.networks.find(n => n.id === carrier?.networkId)
   if (!c || !carrier || !net || net.internal) return []
   return c.ports.map(p => ({ ...p, containerIp: carrier.ip }))

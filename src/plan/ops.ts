@@ -114,6 +114,9 @@ export const inverse = (op: Op): Op | undefined => {
       return { ...op, kind: 'addr.delete' }
     case 'route.add':
       return { ...op, kind: 'route.delete' }
+    case 'route.delete':
+      // Moving the default route deletes one: undoing puts it back.
+      return { ...op, kind: 'route.add' }
     case 'files.write':
       return op.previous
         ? { kind: 'files.write', netns: op.netns, files: op.previous, previous: op.files }
@@ -132,7 +135,6 @@ export const inverse = (op: Op): Op | undefined => {
     case 'netns.delete':
     case 'link.delete':
     case 'addr.delete':
-    case 'route.delete':
     case 'files.remove':
       // Removals are only used for teardown, which is never rolled back.
       return undefined

@@ -14,6 +14,7 @@ import { overlaps } from '../model/ipv4.js'
 import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
 import type { Container, Network, State } from '../model/types.js'
 import type { Op } from './ops.js'
+import { routeCarrier } from './route.js'
 import { planSandboxCreate, planSandboxRemove } from './sandbox.js'
 
 /** What reconcile observed of the kernel. */
@@ -113,12 +114,14 @@ export const planContainerRepair = (
   // alias) does not count: garbage removal takes a stale berth one away.
   const netnsMissing = o.netns.get(c.netns) !== ownerAlias(c.id)
   const ops: Op[] = netnsMissing ? planSandboxCreate(c, files) : [{ kind: 'files.write', netns: c.netns, files }]
-  c.endpoints.forEach((ep, i) => {
+  const carrier = routeCarrier(id => networks.get(id), c)
+  c.endpoints.forEach(ep => {
     const n = networks.get(ep.networkId)
     if (!n) return
-    const plan = planEndpointCreate(n, c, ep, i === 0)
+    const route = ep.id === carrier?.id
+    const plan = planEndpointCreate(n, c, ep, route)
     if (netnsMissing) ops.push(...plan)
-    else if (o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...planEndpointRefresh(n, c, ep, i === 0))
+    else if (o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...planEndpointRefresh(n, c, ep, route))
     // The peer may survive in the netns when only the host end vanished.
     else ops.push({ kind: 'link.delete', netns: c.netns, name: ep.ifname }, ...plan)
   })

@@ -13,6 +13,8 @@ import type { Container, Endpoint, Network, State } from '../model/types.js'
 import { renderEmbeddedResolvConf, renderHosts, renderResolvConf } from '../plan/etc-files.js'
 import { type Op, optional } from '../plan/ops.js'
 import { planPortChange } from '../firewall/plan.js'
+import { planRouteChange } from '../plan/route.js'
+import { networkLookup } from './lookup.js'
 import type { ServiceContext, TopologyListener } from './context.js'
 import { findContainer, findNetwork } from './lookup.js'
 import { createRecorded, removeRecorded } from './recorded.js'
@@ -86,7 +88,6 @@ export const etcFilesOf = (ctx: ServiceContext, c: Container): Record<string, st
 }
 
 /** The endpoint that carries the default route: the first live one. */
-const routeCarrier = (c: Container): Endpoint | undefined => c.endpoints.find(e => e.status !== 'removing')
 
 /** `network connect` and `network disconnect` on an existing container. */
 export class EndpointService {
@@ -111,7 +112,8 @@ export class EndpointService {
       await createRecorded(this.ctx, {
         record: patchContainer(c.id, x => ({ ...x, endpoints: [...x.endpoints, ep], nextIfIndex: x.nextIfIndex + 1 })),
         plan: (before, after) => [
-          ...planEndpointCreate(net, next, ep, routeCarrier(c) === undefined),
+          ...planEndpointCreate(net, next, ep, false),
+          ...planRouteChange(networkLookup(after), c, next),
           this.#filesOp(c, next),
           // Ports follow the default-route endpoint: a first endpoint makes them live.
           ...optional(planPortChange({ s: before, c }, { s: after, c: next })),
@@ -135,17 +137,12 @@ export class EndpointService {
       const ep = c.endpoints.find(e => e.networkId === net.id)
       if (!ep) throw conflict('E_NOT_CONNECTED', `container ${c.name} is not connected to network ${net.name}`)
       const next = withEndpointStatus(c, ep.id, 'removing')
-      const carrier = routeCarrier(next)
-      const moveRoute: Op[] =
-        routeCarrier(c)?.id === ep.id && carrier
-          ? [routeOp(this.ctx.store.state, next, carrier)]
-          : []
       await removeRecorded(this.ctx, {
         mark: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'removing')),
         plan: (before, after) => [
           ...optional(planPortChange({ s: before, c }, { s: after, c: next })),
           ...planEndpointRemove(ep),
-          ...moveRoute,
+          ...planRouteChange(networkLookup(after), c, next),
           this.#filesOp(c, next),
         ],
         drop: patchContainer(c.id, x => ({ ...x, endpoints: x.endpoints.filter(e => e.id !== ep.id) })),
@@ -158,11 +155,4 @@ export class EndpointService {
   #filesOp(before: Container, after: Container): Op {
     return { kind: 'files.write', netns: after.netns, files: etcFilesOf(this.ctx, after), previous: etcFilesOf(this.ctx, before) }
   }
-}
-
-/** The default route through `ep`'s network gateway. */
-const routeOp = (s: State, c: Container, ep: Endpoint): Op => {
-  const net = s.networks.find(n => n.id === ep.networkId)
-  if (!net) throw new Error(`endpoint ${ep.id} refers to unknown network ${ep.networkId}`)
-  return { kind: 'route.add', netns: c.netns, dst: '0.0.0.0', prefix: 0, gateway: net.gateway, dev: ep.ifname }
 }

@@ -28,3 +28,6 @@ export const findContainer = (s: State, ref: string, opts: { removing?: boolean 
 
 /** Networks by id. */
 export const networkMap = (s: State): Map<string, Network> => new Map(s.networks.map(n => [n.id, n]))
+
+/** A lookup of networks by id, for the pure planners. */
+export const networkLookup = (s: State) => (id: string): Network | undefined => s.networks.find(n => n.id === id)

@@ -43,13 +43,14 @@ t.test('connect and disconnect', async t => {
   const hosts = (await w.in(w.ns('app'), ['cat', '/etc/hosts'])).stdout
   t.match(hosts, /10\.40\.0\.2\t\S+\n10\.50\.0\.99\t\S+\n$/, 'hosts gains a line per network')
   const routes = w.ipJson<{ dst: string; dev: string }[]>(w.ns('app'), ['route'])
-  t.equal(routes.find(r => r.dst === 'default')?.dev, 'eth0', 'the default route stays on eth0')
+  t.equal(routes.find(r => r.dst === 'default')?.dev, 'eth1', 'the default route moves to eth1: "back" sorts before "front" (Docker\'s rule)')
+  t.equal(routes.filter(r => r.dst === 'default').length, 1, 'one default route')
   const again = await w.cli(['network', 'connect', 'back', 'app'])
   t.match(again.stderr, /endpoint with name app already exists in network back/)
 
   await w.ok(['network', 'disconnect', 'front', 'app'])
   const routesAfter = w.ipJson<{ dst: string; dev: string; gateway?: string }[]>(w.ns('app'), ['route'])
-  t.match(routesAfter.find(r => r.dst === 'default'), { dev: 'eth1', gateway: '10.50.0.1' }, 'the default route moves to the remaining network')
+  t.match(routesAfter.find(r => r.dst === 'default'), { dev: 'eth1', gateway: '10.50.0.1' }, 'the default route stays with the remaining network')
   t.same(w.ipJson<{ ifname: string }[]>(w.ns('app'), ['link']).map(l => l.ifname).sort(), ['eth1', 'lo'], 'eth0 is gone')
   await w.ok(['network', 'connect', 'front', 'app'])
   t.equal(w.ipJson<unknown[]>(w.ns('app'), ['link', 'show', 'eth2']).length, 1, 'the index only grows: eth2')

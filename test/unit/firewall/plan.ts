@@ -93,7 +93,8 @@ tap.test('containerPorts: none on an internal network, without endpoint, or with
   t.strictSame(containerPorts(S, ctr('u', [ep('eu', net('dddd00000000', 'd', 'ready'), '172.19.0.7')], WEB_PORTS)), [], 'an unknown network')
   t.strictSame(containerPorts(S, ctr('p', [EA], [])), [], 'no ports')
   t.strictSame(containerPorts(S, undefined), [])
-  t.ok(containerPorts(S, ctr('i2', [EB, EA], WEB_PORTS)).length === 0, 'internal carrier, even with a normal second endpoint')
+  t.strictSame(fw(containerPorts(S, ctr('i2', [EB, EA], WEB_PORTS))).map(p => p.containerIp), ['172.19.0.2', '172.19.0.2'],
+    'an internal first endpoint does not carry the route: the normal network does, and the ports with it')
 })
 
 tap.test('renderFor: the drop policy follows forwardingByBerth', async t => {

@@ -91,9 +91,14 @@ tap.test('nft.holes goes back to the bridges before', async t => {
   t.strictSame(inv && inverse(inv), byKind('nft.holes'))
 })
 
+tap.test('route.delete (moving the default route) is undone by adding it back', async t => {
+  const del = byKind('route.delete')
+  t.strictSame(inverse(del), { ...del, kind: 'route.add' })
+})
+
 tap.test('removals, link.up and device settings have no inverse', async t => {
   // hairpin and route_localnet go away with the device berth made; a flush cannot be undone
-  const none = ['link.up', 'netns.delete', 'link.delete', 'addr.delete', 'route.delete', 'files.remove', 'link.hairpin', 'sysctl.set', 'conntrack.flush'] as const
+  const none = ['link.up', 'netns.delete', 'link.delete', 'addr.delete', 'files.remove', 'link.hairpin', 'sysctl.set', 'conntrack.flush'] as const
   for (const kind of none) {
     t.equal(inverse(byKind(kind)), undefined, kind)
   }

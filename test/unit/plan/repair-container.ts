@@ -40,11 +40,14 @@ tap.test('healthy: the /etc files and every endpoint’s addresses, links and ro
   )
 })
 
-tap.test('healthy: the first endpoint carries the route, whichever network it is on', async t => {
+tap.test('healthy: the route goes through the network whose name sorts first (Docker), whatever the order of endpoints', async t => {
   const c: Container = { ...WEB, endpoints: [EP1, EP0] }
   const ops = planContainerRepair(c, NETS, FILES, healthy())
-  t.strictSame(ops, [FILES_WRITE, ...replay(CUS, c, EP1, true), ...replay(DEF, c, EP0, false)])
-  t.match(ops.find(op => op.kind === 'route.add'), { gateway: '172.18.0.1', dev: 'eth1' })
+  t.strictSame(ops, [FILES_WRITE, ...replay(CUS, c, EP1, false), ...replay(DEF, c, EP0, true)])
+  t.match(ops.find(op => op.kind === 'route.add'), { gateway: '172.17.0.1', dev: 'eth0' }, '"bridge" sorts before "custombridge"')
+  const internalFirst = new Map(NETS).set(DEF.id, { ...DEF, internal: true })
+  t.match(planContainerRepair(c, internalFirst, FILES, healthy()).find(op => op.kind === 'route.add'), { gateway: '172.18.0.1', dev: 'eth1' },
+    'internal networks come last')
 })
 
 tap.test('healthy without endpoints: only the /etc files', async t => {
