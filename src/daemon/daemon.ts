@@ -11,7 +11,7 @@ import { LinuxKernel } from '../kernel/linux-kernel.js'
 import { loadNative } from '../kernel/native.js'
 import { PortReservations } from '../kernel/port-reservations.js'
 import { Rtnl } from '../kernel/rtnl.js'
-import { ensureSysctl } from '../kernel/sysctl.js'
+import { ensureSysctl, readSysctl } from '../kernel/sysctl.js'
 import type { DaemonConfig } from '../model/types.js'
 import { parseResolvConf } from '../plan/etc-files.js'
 import { ContainerService } from '../service/containers.js'
@@ -68,6 +68,8 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   if ((await ensureSysctl('net.ipv4.ip_forward', '1')) === '0') {
     await store.update(s => ({ ...s, forwardingByBerth: true }))
   }
+  const bridgeNetfilter = (await readSysctl('net.bridge.bridge-nf-call-iptables').catch(() => '0')) === '1'
+  if (store.state.bridgeNetfilter !== bridgeNetfilter) await store.update(s => ({ ...s, bridgeNetfilter }))
   const ctx: ServiceContext = {
     cfg,
     store,

@@ -13,7 +13,7 @@ import type { NftCommand } from '../kernel/nft.js'
 
 /** A table reference. */
 export interface TableRef {
-  readonly family: 'inet' | 'ip'
+  readonly family: 'inet' | 'ip' | 'bridge'
   readonly name: string
 }
 
@@ -104,6 +104,9 @@ export const mapElements = (
 ): NftCommand => ({
   [verb]: { element: { family: t.family, table: t.name, name, elem: elems.map(e => [...e]) } },
 })
+
+/** `ether saddr <op> mac` (bridge family). */
+export const etherSaddr = (mac: string, op: Op = '=='): Expr => match({ payload: { protocol: 'ether', field: 'saddr' } }, op, mac)
 
 /** `ct state { … }` (op `in`: a flag test, see module note). */
 export const ctState = (states: readonly string[]): Expr => match({ ct: { key: 'state' } }, 'in', [...states])

@@ -3,18 +3,28 @@
  * changes, with the table before as the undo), and a container's published
  * ports as map elements only (add/delete of exactly its elements).
  */
+import { bridgeMac } from '../drivers/bridge/plan-network.js'
 import type { Container, State } from '../model/types.js'
 import type { Op } from '../plan/ops.js'
 import { routeCarrier } from '../plan/route.js'
 import type { FirewallPort } from './ports.js'
 import { portElementCommands } from './ports.js'
-import { BERTH_TABLE, type FirewallNetwork, renderRuleset } from './render.js'
+import { BERTH_TABLE, type FirewallNetwork, renderBridgeTable, renderRuleset } from './render.js'
 
 /** Networks the firewall covers: every one not being removed. */
 export const firewallNetworks = (s: State): FirewallNetwork[] =>
   s.networks
     .filter(n => n.status !== 'removing')
-    .map(n => ({ name: n.name, bridge: n.bridge, subnet: n.subnet, gateway: n.gateway, internal: n.internal }))
+    .map(n => ({
+      name: n.name,
+      bridge: n.bridge,
+      subnet: n.subnet,
+      gateway: n.gateway,
+      internal: n.internal,
+      icc: n.icc,
+      masquerade: n.masquerade,
+      bridgeMac: bridgeMac(n.id),
+    }))
 
 /**
  * A container's ports as DNAT targets: its address on the endpoint that
@@ -28,12 +38,16 @@ export const containerPorts = (s: State, c: Container | undefined): FirewallPort
   return c.ports.map(p => ({ ...p, containerIp: carrier.ip }))
 }
 
-/** berth's whole table for a state. */
-export const renderFor = (s: State) =>
-  renderRuleset(firewallNetworks(s), {
+/** berth's tables for a state (inet berth, and bridge berth when needed), one batch. */
+export const renderFor = (s: State) => [
+  ...renderRuleset(firewallNetworks(s), {
     dropOtherForwarding: s.forwardingByBerth,
     ports: s.containers.filter(c => c.status !== 'removing').flatMap(c => containerPorts(s, c)),
-  })
+  }),
+  // With br_netfilter, bridged frames meet the inet rules (which let DNAT'ed ones through);
+  // without it, enable_icc=false needs the bridge-family table.
+  ...renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s)),
+]
 
 const bridgesOf = (s: State) => firewallNetworks(s).map(n => n.bridge)
 

@@ -30,6 +30,7 @@ import {
   addTable,
   ctState,
   ctStatusDnat,
+  etherSaddr,
   deleteTable,
   drop,
   iifname,
@@ -50,6 +51,10 @@ export interface FirewallNetwork {
   readonly subnet: string
   readonly gateway: string
   readonly internal: boolean
+  readonly icc: boolean
+  readonly masquerade: boolean
+  /** The bridge's own MAC (frames the host routes onto the bridge carry it). */
+  readonly bridgeMac: string
 }
 
 /** nft limits comments to 128 bytes; network names can be longer. */
@@ -61,9 +66,24 @@ const POSTROUTING = 'postrouting'
 const BRIDGES = '@bridges'
 
 /** Intra-network traffic (Docker's ICC). */
-const networkIccRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => [
-  rule(t, FORWARD, `${label(n.name)}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept),
-]
+const networkIccRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
+  n.icc
+    ? [rule(t, FORWARD, `${label(n.name)}: containers on this network reach each other`, [iifname(n.bridge), oifname(n.bridge)], accept)]
+    : []
+
+/** enable_icc=false, routed side (with br_netfilter loaded, bridged frames come here too). */
+const networkNoIccRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
+  n.icc
+    ? []
+    : [
+        rule(
+          t,
+          FORWARD,
+          `${label(n.name)}: enable_icc=false, containers on this network do not reach each other`,
+          [iifname(n.bridge), oifname(n.bridge)],
+          drop,
+        ),
+      ]
 
 /** Internal networks exchange nothing with any other interface (published ports included). */
 const networkInternalRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
@@ -78,13 +98,17 @@ const networkNatRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
   n.internal
     ? []
     : [
-        rule(
-          t,
-          POSTROUTING,
-          `${label(n.name)}: outbound traffic takes the host's address`,
-          [ipAddr('saddr', n.subnet), oifname(n.bridge, '!=')],
-          masquerade,
-        ),
+        ...(n.masquerade
+          ? [
+              rule(
+                t,
+                POSTROUTING,
+                `${label(n.name)}: outbound traffic takes the host's address`,
+                [ipAddr('saddr', n.subnet), oifname(n.bridge, '!=')],
+                masquerade,
+              ),
+            ]
+          : []),
         rule(
           t,
           POSTROUTING,
@@ -94,8 +118,12 @@ const networkNatRules = (t: TableRef, n: FirewallNetwork): NftCommand[] =>
         ),
       ]
 
-/** Raw-priority drops: before conntrack and NAT see the packet. */
-const networkRawRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => [
+/**
+ * Raw-priority drops: before conntrack and NAT see the packet. Not for a
+ * network without masquerade: replies to its containers come back to their
+ * own addresses (the forward chain still drops new connections to them).
+ */
+const networkRawRules = (t: TableRef, n: FirewallNetwork): NftCommand[] => !n.masquerade ? [] : [
   rule(
     t,
     RAW,
@@ -143,6 +171,7 @@ export const renderRuleset = (
   ...networks.flatMap(n => networkIccRules(t, n)),
   ...networks.flatMap(n => networkInternalRules(t, n)),
   rule(t, FORWARD, 'published ports (DNAT by this table), from anywhere', [oifname(BRIDGES), ctStatusDnat], accept),
+  ...networks.flatMap(n => networkNoIccRules(t, n)),
   rule(t, FORWARD, 'isolation: berth networks never reach each other', [iifname(BRIDGES), oifname(BRIDGES)], drop),
   rule(t, FORWARD, 'containers may open connections out of the host', [iifname(BRIDGES)], accept),
   rule(t, FORWARD, 'nothing outside may open a connection to a container', [oifname(BRIDGES)], drop),
@@ -155,6 +184,42 @@ export const renderRuleset = (
     masquerade,
   ),
 ]
+
+/** berth's bridge-family table: filters frames bridged between two ports of one bridge. */
+export const BERTH_BRIDGE_TABLE: TableRef = { family: 'bridge', name: 'berth' }
+
+/**
+ * enable_icc=false on the bridge itself: IPv4 frames between two containers
+ * of such a network never reach the IP layer (no br_netfilter needed), so
+ * they are dropped where they are bridged; ARP still passes, and everything
+ * routed through the host (gateway, DNS, outbound, published ports) is not
+ * bridged port-to-port. Replaced whole; absent when no network needs it.
+ */
+export const renderBridgeTable = (networks: readonly FirewallNetwork[], t: TableRef = BERTH_BRIDGE_TABLE): NftCommand[] => {
+  const noIcc = networks.filter(n => !n.icc)
+  return [
+    addTable(t),
+    deleteTable(t),
+    ...(noIcc.length === 0
+      ? []
+      : [
+          addTable(t),
+          addBaseChain(t, FORWARD, 'filter', 'forward', 0),
+          ...noIcc.map(n =>
+            rule(
+              t,
+              FORWARD,
+              `${label(n.name)}: enable_icc=false, no IPv4 between its containers`,
+              // Subnets are berth's own (never overlapping): `meta ibrname` needs nft_meta_bridge, which not
+              // every kernel has. Frames the host itself routes onto the bridge (DNAT'ed published ports,
+              // hairpin) carry the bridge's MAC and stay allowed.
+              [ipAddr('saddr', n.subnet), ipAddr('daddr', n.subnet), etherSaddr(n.bridgeMac, '!=')],
+              drop,
+            ),
+          ),
+        ]),
+  ]
+}
 
 /** The batch that removes berth's table (for `system reset`). */
 export const renderRemoval = (t: TableRef = BERTH_TABLE): NftCommand[] => [addTable(t), deleteTable(t)]

@@ -10,10 +10,20 @@ import { checkIfname, checkObjectName } from './names.js'
 /** Docker option keys berth understands for bridge networks. */
 export const OPT_BRIDGE_NAME = 'com.docker.network.bridge.name'
 export const OPT_MTU = 'com.docker.network.driver.mtu'
+export const OPT_ICC = 'com.docker.network.bridge.enable_icc'
+export const OPT_MASQUERADE = 'com.docker.network.bridge.enable_ip_masquerade'
 
 /** `com.docker.network.*` options that later work will add; refused, not ignored. */
 const DOCKER_OPTION_PREFIX = 'com.docker.network.'
-const SUPPORTED_DOCKER_OPTIONS = new Set([OPT_BRIDGE_NAME, OPT_MTU])
+const SUPPORTED_DOCKER_OPTIONS = new Set([OPT_BRIDGE_NAME, OPT_MTU, OPT_ICC, OPT_MASQUERADE])
+
+/** Docker's boolean option values (strconv.ParseBool). */
+const parseBoolOption = (key: string, text: string | undefined): boolean => {
+  if (text === undefined) return true
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(text)) return true
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)) return false
+  throw invalid('E_OPTION', `invalid value ${JSON.stringify(text)} for ${key}: expected true or false`)
+}
 
 /** A validated `network create` request. */
 export interface NetworkCreateRequest {
@@ -24,6 +34,8 @@ export interface NetworkCreateRequest {
   readonly bridgeName?: string | undefined
   readonly mtu?: number | undefined
   readonly internal: boolean
+  readonly icc: boolean
+  readonly masquerade: boolean
   readonly attachable: boolean
   readonly options: Record<string, string>
   readonly labels: Record<string, string>
@@ -130,6 +142,8 @@ export const parseNetworkCreate = (body: unknown): NetworkCreateRequest => {
     bridgeName: bridgeOpt === undefined ? undefined : checkIfname(bridgeOpt, 'bridge name'),
     mtu: mtuOpt === undefined ? undefined : parseMtu(mtuOpt),
     internal: w.Internal ?? false,
+    icc: parseBoolOption(OPT_ICC, options[OPT_ICC]),
+    masquerade: parseBoolOption(OPT_MASQUERADE, options[OPT_MASQUERADE]),
     attachable: w.Attachable ?? false,
     options,
     labels: { ...(w.Labels ?? {}) },

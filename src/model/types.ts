@@ -29,6 +29,10 @@ export interface Network {
   readonly bridge: string
   readonly mtu?: number | undefined
   readonly internal: boolean
+  /** Containers of this network may talk to each other (`enable_icc`, default true). */
+  readonly icc: boolean
+  /** Outbound traffic is masqueraded (`enable_ip_masquerade`, default true). */
+  readonly masquerade: boolean
   readonly attachable: boolean
   /** The predefined network `bridge` (kernel bridge `berth0` by default). */
   readonly isDefault: boolean
@@ -106,6 +110,11 @@ export interface State {
    * traffic that is not its own, so the host does not become an open router.
    */
   readonly forwardingByBerth?: boolean | undefined
+  /**
+   * True when bridged IPv4 frames also pass the IP hooks in berth's netns
+   * (br_netfilter, bridge-nf-call-iptables=1), observed at each start.
+   */
+  readonly bridgeNetfilter?: boolean | undefined
 }
 
 /** The daemon's resolved configuration (flags + daemon.json + defaults). */

@@ -94,6 +94,8 @@ export class NetworkService {
       bridge,
       mtu: req.mtu,
       internal: req.internal,
+      icc: req.icc,
+      masquerade: req.masquerade,
       attachable: req.attachable,
       isDefault: false,
       options: { ...req.options, ...(req.mtu ? { [OPT_MTU]: String(req.mtu) } : {}), [OPT_BRIDGE_NAME]: bridge },

@@ -43,6 +43,8 @@ export const defaultNetwork = (ctx: ServiceContext): Network => {
     userSubnet: false,
     bridge: ctx.cfg.bridge,
     internal: false,
+    icc: true,
+    masquerade: true,
     attachable: false,
     isDefault: true,
     options: {

@@ -24,6 +24,8 @@ const NetworkJSON = z.object({
   bridge: z.string(),
   mtu: z.number().int().optional(),
   internal: z.boolean(),
+  icc: z.boolean().default(true),
+  masquerade: z.boolean().default(true),
   attachable: z.boolean(),
   isDefault: z.boolean(),
   options: StringMap,
@@ -80,6 +82,7 @@ const StateJSON = z.object({
   containers: z.array(ContainerJSON),
   poolCursor: z.number().int(),
   forwardingByBerth: z.boolean().optional(),
+  bridgeNetfilter: z.boolean().optional(),
 })
 
 /**

@@ -38,7 +38,7 @@ t.teardown(() => {
 
 const net: Network = {
   id: `${id}aaaaaa`.padEnd(64, '0'), name: 'rb', driver: 'bridge', created: '', subnet: '10.88.0.0/24', gateway: '10.88.0.1',
-  userSubnet: true, bridge: `brr${id}`, internal: false, attachable: false, isDefault: false, options: {}, labels: {}, status: 'ready',
+  userSubnet: true, bridge: `brr${id}`, internal: false, icc: true, masquerade: true, attachable: false, isDefault: false, options: {}, labels: {}, status: 'ready',
 }
 const ep: Endpoint = { id: `${id}bbbbbb`.padEnd(64, '1'), networkId: net.id, ifname: 'eth0', hostIfname: `vr${id}`, ip: '10.88.0.2', mac: '02:42:0a:58:00:02', aliases: [], status: 'creating' }
 const container: Container = {
