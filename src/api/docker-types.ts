@@ -69,6 +69,8 @@ const networksJSON = (c: Container, s: State) =>
   )
 
 const networkModeOf = (c: Container, s: State): string => {
+  if (c.mode === 'host' || c.mode === 'none') return c.mode
+  if (c.mode === 'container') return `container:${c.joined ?? ''}`
   const first = s.networks.find(n => n.id === c.endpoints[0]?.networkId)
   return first?.isDefault ? 'default' : first?.name ?? 'none'
 }

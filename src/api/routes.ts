@@ -117,7 +117,7 @@ export const ROUTES: readonly Route[] = [
     path: p('/containers/create'),
     handle: async (c, s) => {
       const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, await readJson(c.req)))
-      sendJson(c.res, 201, { Id: created.id, Warnings: [] })
+      sendJson(c.res, 201, { Id: created.container.id, Warnings: created.warnings })
     },
   },
   { method: 'GET', path: p(`/containers/${ID}/json`), handle: async (c, s) => sendJson(c.res, 200, containerJSON(s, param(c, 0))) },

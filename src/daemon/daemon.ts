@@ -102,7 +102,8 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
       endpoints: new EndpointService(ctx, dns),
       exec: new ExecService(containers),
       store,
-      sandboxKey: name => kernel.netns.path(name),
+      // Host mode has no netns of its own: the daemon's.
+      sandboxKey: name => (name === '' ? `/proc/${process.pid}/ns/net` : kernel.netns.path(name)),
       version: VERSION,
     },
     log,

@@ -15,14 +15,27 @@ export interface AttachRequest {
   readonly network: string
   readonly ip?: number | undefined
   readonly aliases: readonly string[]
+  /** `--mac-address` (else Docker's 02:42 + the IPv4 bytes). */
+  readonly mac?: string | undefined
 }
+
+/**
+ * Where the sandbox's network comes from (Docker's network modes):
+ * networks (bridge, one or more), none (only lo), host (the daemon's own
+ * netns), or another container's netns.
+ */
+export type NetworkModeRequest =
+  | { readonly kind: 'networks'; readonly attach: readonly AttachRequest[] }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'host' }
+  | { readonly kind: 'container'; readonly container: string }
 
 /** A validated `create` request. */
 export interface ContainerCreateRequest {
   readonly name: string
   readonly hostname?: string | undefined
   readonly cmd: readonly string[]
-  readonly attach: AttachRequest
+  readonly mode: NetworkModeRequest
   readonly ports: readonly PortRequest[]
   readonly links: readonly { readonly container: string; readonly alias: string }[]
 }
@@ -30,10 +43,12 @@ export interface ContainerCreateRequest {
 const EndpointWire = z.object({
   IPAMConfig: z.object({ IPv4Address: z.string().optional() }).nullish(),
   Aliases: z.array(z.string()).nullish(),
+  MacAddress: z.string().optional(),
 })
 
 const CreateWire = z.object({
   Hostname: z.string().optional(),
+  MacAddress: z.string().optional(),
   Cmd: z.array(z.string()).nullish(),
   HostConfig: z
     .object({
@@ -69,7 +84,51 @@ const parseLink = (text: string): { container: string; alias: string } => {
   return { container: name, alias: a }
 }
 
-const UNSUPPORTED_MODES = ['host', 'none']
+const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/
+
+/** A unicast MAC (`--mac-address`), lower-case. */
+const parseMac = (text: string | undefined): string | undefined => {
+  if (text === undefined || text === '') return undefined
+  const mac = text.toLowerCase()
+  if (!MAC.test(mac) || parseInt(mac.slice(0, 2), 16) & 1) throw invalid('E_MAC', `invalid MAC address ${JSON.stringify(text)}: expected a unicast xx:xx:xx:xx:xx:xx`)
+  return mac
+}
+
+type EndpointSpec = z.infer<typeof EndpointWire>
+
+const toAttach = (network: string, ep: EndpointSpec | undefined, mac?: string): AttachRequest => ({
+  network,
+  ip: parseIpOption(ep?.IPAMConfig?.IPv4Address),
+  aliases: parseAliases(ep?.Aliases),
+  mac: parseMac(ep?.MacAddress) ?? parseMac(mac),
+})
+
+/**
+ * The network mode: HostConfig.NetworkMode (blank = default, as Docker's
+ * SetDefaultNetModeIfBlank), plus every EndpointsConfig entry as a further
+ * network (several networks at create go beyond Docker API 1.41).
+ */
+const parseMode = (w: z.infer<typeof CreateWire>): NetworkModeRequest => {
+  const endpoints = Object.entries(w.NetworkingConfig?.EndpointsConfig ?? {})
+  const mode = w.HostConfig?.NetworkMode || endpoints[0]?.[0] || 'default'
+  const single = (kind: 'none' | 'host' | 'container', what: string): NetworkModeRequest => {
+    const extra = endpoints.filter(([n]) => n !== mode)
+    if (extra.length > 0) {
+      throw invalid('E_MULTI_NETWORK', `container cannot be connected to network endpoints ${extra.map(([n]) => n).join(', ')} in ${what} mode`)
+    }
+    return kind === 'container' ? { kind, container: mode.slice('container:'.length) } : { kind }
+  }
+  if (mode === 'none') return single('none', 'none')
+  if (mode === 'host') return single('host', 'host')
+  if (mode.startsWith('container:')) {
+    if (mode === 'container:') throw invalid('E_NETWORK_MODE', 'network mode "container:" needs a container name or id')
+    return single('container', 'container')
+  }
+  const first = mode === 'default' ? 'bridge' : mode
+  const firstSpec = endpoints.find(([n]) => n === first || n === mode)?.[1]
+  const rest = endpoints.filter(([n]) => n !== first && n !== mode)
+  return { kind: 'networks', attach: [toAttach(first, firstSpec, w.MacAddress), ...rest.map(([n, ep]) => toAttach(n, ep))] }
+}
 
 /** Parses `POST /containers/create?name=NAME` with its JSON body. */
 export const parseContainerCreate = (
@@ -80,26 +139,11 @@ export const parseContainerCreate = (
   const wire = CreateWire.safeParse(body ?? {})
   if (!wire.success) throw wireError('container create request', wire.error)
   const w = wire.data
-  const endpoints = Object.entries(w.NetworkingConfig?.EndpointsConfig ?? {})
-  // Docker treats a blank mode as the default (runconfig.SetDefaultNetModeIfBlank).
-  const mode = w.HostConfig?.NetworkMode || endpoints[0]?.[0] || 'default'
-  const network = mode === 'default' ? 'bridge' : mode
-  if (UNSUPPORTED_MODES.includes(network) || network.startsWith('container:')) {
-    throw invalid('E_NETWORK_MODE', `network mode "${network}" is not supported yet`)
-  }
-  const others = endpoints.filter(([n]) => n !== network && n !== mode)
-  if (others.length > 0) {
-    throw invalid(
-      'E_MULTI_NETWORK',
-      `a container is created on one network; use "berth network connect" for ${others.map(([n]) => n).join(', ')}`,
-    )
-  }
-  const ep = endpoints.find(([n]) => n === network || n === mode)?.[1]
   return {
     name: checkObjectName(name, 'container'),
     hostname: w.Hostname ? checkHostname(w.Hostname) : undefined,
     cmd: w.Cmd ?? [],
-    attach: { network, ip: parseIpOption(ep?.IPAMConfig?.IPv4Address), aliases: parseAliases(ep?.Aliases) },
+    mode: parseMode(w),
     ports: parsePortBindings(w.HostConfig?.PortBindings),
     links: (w.HostConfig?.Links ?? []).map(parseLink),
   }
@@ -119,11 +163,7 @@ export const parseConnect = (
   if (!wire.success) throw wireError('connect request', wire.error)
   return {
     container: wire.data.Container,
-    attach: {
-      network,
-      ip: parseIpOption(wire.data.EndpointConfig?.IPAMConfig?.IPv4Address),
-      aliases: parseAliases(wire.data.EndpointConfig?.Aliases),
-    },
+    attach: toAttach(network, wire.data.EndpointConfig ?? undefined),
   }
 }
 

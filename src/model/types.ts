@@ -79,7 +79,14 @@ export interface Container {
   readonly name: string
   readonly hostname: string
   readonly created: string
-  /** Netns name under /run/netns (`<netns-prefix><name>`). */
+  /**
+   * Network mode: `bridge` (its own netns with endpoints on networks),
+   * `none` (its own netns, only lo), `host` (the daemon's netns), or
+   * `container` (the netns of container `joined`).
+   */
+  readonly mode: 'bridge' | 'none' | 'host' | 'container'
+  readonly joined?: string | undefined
+  /** Netns name under /run/netns (`<netns-prefix><name>`; the owner's in container mode; '' in host mode). */
   readonly netns: string
   readonly cmd: readonly string[]
   readonly endpoints: readonly Endpoint[]

@@ -15,7 +15,7 @@ import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
 import type { Container, Network, State } from '../model/types.js'
 import type { Op } from './ops.js'
 import { routeCarrier } from './route.js'
-import { planSandboxCreate, planSandboxRemove } from './sandbox.js'
+import { ownsNetns, planSandboxCreate, planSandboxRemove } from './sandbox.js'
 
 /** What reconcile observed of the kernel. */
 export interface Observed {
@@ -110,6 +110,7 @@ export const planContainerRepair = (
   files: Readonly<Record<string, string>>,
   o: Observed,
 ): Op[] => {
+  if (!ownsNetns(c)) return [] // host and container modes: nothing of their own to repair
   // A netns of that name that is not this container's (no or another owner
   // alias) does not count: garbage removal takes a stale berth one away.
   const netnsMissing = o.netns.get(c.netns) !== ownerAlias(c.id)

@@ -7,6 +7,9 @@ import { ownerAlias } from '../model/names.js'
 import type { Container } from '../model/types.js'
 import type { Op } from './ops.js'
 
+/** True when the container has a netns of its own (bridge and none modes). */
+export const ownsNetns = (c: Pick<Container, 'mode'>): boolean => c.mode === 'bridge' || c.mode === 'none'
+
 /**
  * Creates the netns, brings `lo` up and writes hosts/resolv.conf/hostname.
  * `lo` carries berth's owner alias: the proof, after a lost state, that a
@@ -31,8 +34,7 @@ export const planSandboxCreate = (c: Container, files: Readonly<Record<string, s
  * netns would take the pairs along, but only once nothing holds the netns
  * open), then the /etc files and the netns. Tolerant of anything missing.
  */
-export const planSandboxRemove = (c: Container): Op[] => [
-  ...c.endpoints.flatMap(planEndpointRemove),
-  { kind: 'files.remove', netns: c.netns },
-  { kind: 'netns.delete', netns: c.netns },
-]
+export const planSandboxRemove = (c: Container): Op[] =>
+  ownsNetns(c)
+    ? [...c.endpoints.flatMap(planEndpointRemove), { kind: 'files.remove', netns: c.netns }, { kind: 'netns.delete', netns: c.netns }]
+    : [] // host and container modes: the netns is not this container's

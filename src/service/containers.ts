@@ -10,10 +10,12 @@ import type { ContainerCreateRequest } from '../model/parse-container.js'
 import type { Container, State } from '../model/types.js'
 import { planPortChange } from '../firewall/plan.js'
 import { optional } from '../plan/ops.js'
-import { planSandboxCreate, planSandboxRemove } from '../plan/sandbox.js'
+import { ownsNetns, planSandboxCreate, planSandboxRemove } from '../plan/sandbox.js'
 import { conntrackOps, releasePorts, reservePorts } from './published.js'
 import type { ServiceContext, TopologyListener } from './context.js'
-import { buildEndpoint, etcFilesOf } from './endpoints.js'
+import { etcFilesOf } from './endpoints.js'
+import { buildSandbox } from './sandbox-spec.js'
+import { routeCarrier } from '../plan/route.js'
 import { findContainer } from './lookup.js'
 import { newId } from '../model/ids.js'
 import { FIREWALL_LOCK } from './locks.js'
@@ -43,81 +45,41 @@ export class ContainerService {
     return findContainer(this.ctx.store.state, ref)
   }
 
-  /** Creates the sandbox: netns, `lo`, `eth0` on the network, /etc files. */
-  async create(req: ContainerCreateRequest): Promise<Container> {
+  /** Creates the sandbox for the request's network mode (see sandbox-spec.ts). */
+  async create(req: ContainerCreateRequest): Promise<{ container: Container; warnings: readonly string[] }> {
     const id = newId()
     // The id's lock too: connect/disconnect/rm of this container wait for the create.
     const keys = [`name:${req.name}`, `ctr:${id}`, ...(req.ports.length > 0 ? [FIREWALL_LOCK] : [])]
     return this.ctx.locks.with(keys, async () => {
       const s = this.ctx.store.state
-      const clash = s.containers.find(c => c.name === req.name)
-      if (clash) {
-        throw conflict(
-          'E_NAME_IN_USE',
-          `Conflict. The container name "/${req.name}" is already in use by container "${clash.id}". You have to remove (or rename) that container to be able to reuse that name.`,
-        )
-      }
-      const netns = netnsName(this.ctx.cfg.netnsPrefix, req.name)
-      if (this.ctx.kernel.netns.exists(netns) || fs.existsSync(path.join(this.ctx.cfg.etcNetnsDir, netns))) {
-        throw conflict(
-          'E_NETNS_EXISTS',
-          `network namespace ${netns} (or /etc/netns/${netns}) already exists and is not this berth's; remove it or choose another name`,
-        )
-      }
-      const { net, ep } = buildEndpoint(s, req.attach, 0)
-      // Docker discards -p on internal networks; so does berth (with a log line).
-      if (net.internal && req.ports.length > 0) this.ctx.log.warn({ name: req.name, network: net.name }, 'published ports are discarded on internal networks')
-      const ports = reservePorts(this.ctx, s, net.internal ? [] : req.ports)
-      const c: Container = {
-        id,
-        name: req.name,
-        hostname: req.hostname ?? shortId(id),
-        created: new Date().toISOString(),
-        netns,
-        cmd: req.cmd,
-        endpoints: [ep],
-        ports,
-        links: this.#checkLinks(s, req.links),
-        nextIfIndex: 1,
-        process: { status: 'created' },
-        status: 'creating',
-      }
+      const spec = buildSandbox(this.ctx, s, req, id)
+      for (const w of spec.warnings) this.ctx.log.warn({ name: req.name }, w)
+      const ports = reservePorts(this.ctx, s, spec.canPublish ? req.ports : [])
+      const c: Container = { ...spec.container, ports }
+      const carrier = routeCarrier(id2 => s.networks.find(n => n.id === id2), c)
       await createRecorded(this.ctx, {
         record: putContainer(c),
-        plan: (before, after) => [
-          ...planSandboxCreate(c, etcFilesOf(this.ctx, c)),
-          ...planEndpointCreate(net, c, ep, true),
-          ...optional(planPortChange({ s: before, c: undefined }, { s: after, c })),
-          ...conntrackOps(ports),
-        ],
-        commit: patchContainer(id, x => withEndpointStatus({ ...x, status: 'ready' }, ep.id, 'ready')),
+        plan: (before, after) =>
+          ownsNetns(c)
+            ? [
+                ...planSandboxCreate(c, etcFilesOf(this.ctx, c)),
+                ...c.endpoints.flatMap(ep => {
+                  const net = spec.networks.get(ep.id)
+                  return net ? planEndpointCreate(net, c, ep, ep.id === carrier?.id) : []
+                }),
+                ...optional(planPortChange({ s: before, c: undefined }, { s: after, c })),
+                ...conntrackOps(ports),
+              ]
+            : [],
+        commit: patchContainer(id, x => ({ ...x, status: 'ready', endpoints: x.endpoints.map(e => ({ ...e, status: 'ready' })) })),
         abandon: dropContainer(id),
       }).catch((e: unknown) => {
         releasePorts(this.ctx, ports)
         throw e
       })
       await this.topology.sync()
-      this.ctx.log.info({ container: id, name: c.name, netns, ip: ep.ip }, 'container created')
-      return this.inspect(id)
-    })
-  }
-
-  /**
-   * `--link`s name existing containers on the default bridge (legacy links
-   * live there; Docker: "could not get container for X"); ids are accepted
-   * and stored as names.
-   */
-  #checkLinks(s: State, links: ContainerCreateRequest['links']): Container['links'] {
-    return links.map(l => {
-      let target: Container
-      try {
-        target = findContainer(s, l.container)
-      } catch {
-        throw invalid('E_LINK', `could not get container for ${l.container}: no such container`)
-      }
-      const onDefault = target.endpoints.some(e => s.networks.find(n => n.id === e.networkId)?.isDefault)
-      if (!onDefault) throw invalid('E_LINK', `cannot link to ${target.name}: it is not on the default bridge network`)
-      return { container: target.name, alias: l.alias === l.container ? target.name : l.alias }
+      this.ctx.log.info({ container: id, name: c.name, mode: c.mode, netns: c.netns, ips: c.endpoints.map(e => e.ip) }, 'container created')
+      return { container: this.inspect(id), warnings: spec.warnings }
     })
   }
 
@@ -166,9 +128,21 @@ export class ContainerService {
           `You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`,
         )
       }
-      // Every process in the netns goes: the supervised one, exec sessions,
-      // and anything a crash left untracked (each would keep the netns alive).
-      await this.processes.killAll(c.id, this.ctx.kernel.netns.path(c.netns))
+      const joiners = this.ctx.store.state.containers.filter(x => x.joined === c.id)
+      if (joiners.length > 0) {
+        throw conflict(
+          'E_NETNS_IN_USE',
+          `container ${c.name} is the network namespace of ${joiners.map(j => j.name).join(', ')} (--network container:${c.name}); remove them first`,
+        )
+      }
+      if (ownsNetns(c)) {
+        // Every process in the netns goes: the supervised one, exec sessions,
+        // and anything a crash left untracked (each would keep the netns alive).
+        await this.processes.killAll(c.id, this.ctx.kernel.netns.path(c.netns))
+      } else if (c.process.pid !== undefined && c.process.pidStart !== undefined) {
+        // The netns is the host's or another container's: only this container's own processes.
+        await this.processes.killGroup(c.id, { pid: c.process.pid, pidStart: c.process.pidStart })
+      }
       await removeRecorded(this.ctx, {
         mark: patchContainer(c.id, x => ({ ...x, status: 'removing' })),
         plan: before => [

@@ -2,7 +2,7 @@
  * Endpoints: validating and allocating a container's attachment to a
  * network, and `network connect` / `network disconnect`.
  */
-import { conflict, invalid } from '../errors.js'
+import { conflict, forbidden, invalid } from '../errors.js'
 import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
 import { subnetOf } from '../drivers/bridge/plan-network.js'
 import { type Addressing, allocateIp, checkRequestedIp } from '../model/ipam.js'
@@ -54,7 +54,7 @@ export const buildEndpoint = (s: State, attach: AttachRequest, ifIndex: number):
     ifname: containerIfname(ifIndex),
     hostIfname: vethName(id),
     ip: formatIpv4(ip),
-    mac: containerMac(ip),
+    mac: attach.mac ?? containerMac(ip),
     aliases: attach.aliases,
     status: 'creating',
   }
@@ -96,12 +96,26 @@ export class EndpointService {
     private readonly topology: TopologyListener,
   ) {}
 
+  /** Docker's refusals for the network modes that have no endpoints of their own. */
+  #checkMode(c: Container, network: string): void {
+    if (c.mode === 'host' || network === 'host') {
+      throw forbidden('E_HOST_MODE', 'container cannot be disconnected from host network or connected to host network')
+    }
+    if (c.mode === 'none' || network === 'none') {
+      throw forbidden('E_NONE_MODE', 'container cannot be connected to multiple networks with one of the networks in private (none) mode')
+    }
+    if (c.mode === 'container') {
+      throw forbidden('E_SHARED_NETNS', 'container sharing network namespace with another container or host cannot be connected to any other network')
+    }
+  }
+
   /** Attaches a container to one more network as the next `ethN`. */
   async connect(containerRef: string, attach: AttachRequest): Promise<void> {
     const c0 = findContainer(this.ctx.store.state, containerRef)
     await this.ctx.locks.with([`ctr:${c0.id}`, ...(c0.ports.length > 0 ? [FIREWALL_LOCK] : [])], async () => {
       const s = this.ctx.store.state
       const c = findContainer(s, c0.id)
+      this.#checkMode(c, attach.network)
       const target = findNetwork(s, attach.network)
       if (c.status !== 'ready') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is being ${c.status === 'creating' ? 'created' : 'removed'}`)
       if (c.endpoints.some(e => e.networkId === target.id)) {
@@ -132,6 +146,7 @@ export class EndpointService {
     await this.ctx.locks.with([`ctr:${c0.id}`, ...(c0.ports.length > 0 ? [FIREWALL_LOCK] : [])], async () => {
       const s = this.ctx.store.state
       const c = findContainer(s, c0.id)
+      if (c.mode === 'host' || networkRef === 'host') this.#checkMode({ ...c, mode: 'host' }, networkRef)
       const net = findNetwork(s, networkRef)
       if (c.status !== 'ready') throw conflict('E_CONTAINER_BUSY', `container ${c.name} is being ${c.status === 'creating' ? 'created' : 'removed'}`)
       const ep = c.endpoints.find(e => e.networkId === net.id)

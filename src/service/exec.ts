@@ -40,8 +40,8 @@ export class ExecService {
     clearTimeout(p.timer)
     // `sh -c 'exec "$@"'` replaces itself with the command, and a missing
     // command exits 127 as in a shell (and as `berth run` reports it).
-    return spawn('ip', ['netns', 'exec', p.netns, 'sh', '-c', 'exec "$@"', 'berth-exec', ...p.cmd], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+    // netns '' = host mode: the daemon's own netns.
+    const argv = [...(p.netns === '' ? [] : ['ip', 'netns', 'exec', p.netns]), 'sh', '-c', 'exec "$@"', 'berth-exec', ...p.cmd]
+    return spawn(argv[0] ?? 'sh', argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
   }
 }

@@ -101,7 +101,10 @@ export class ProcessSupervisor {
     const out = fs.openSync(this.logPath(id), 'a', 0o600)
     let child: ChildProcess
     try {
-      child = spawn('ip', ['netns', 'exec', netns, 'sh', '-c', SHIM, 'berth-shim', this.#exitPath(id), ...cmd], {
+      // netns '' = host mode: the daemon's own netns and /etc.
+      const inNetns = netns === '' ? [] : ['ip', 'netns', 'exec', netns]
+      const argv = [...inNetns, 'sh', '-c', SHIM, 'berth-shim', this.#exitPath(id), ...cmd]
+      child = spawn(argv[0] ?? 'sh', argv.slice(1), {
         detached: true,
         stdio: ['ignore', out, out],
       })
@@ -165,6 +168,21 @@ export class ProcessSupervisor {
     }
     if (exited && pids.length === 0) await exited
     this.log.debug({ container: id }, 'processes killed')
+  }
+
+  /** Kills (SIGKILL) this container's own process group only, and waits until it is gone. */
+  async killGroup(id: string, h: ProcessHandle): Promise<void> {
+    this.#adopted.delete(id)
+    const child = this.#children.get(id)
+    const exited = child ? new Promise(resolve => child.once('exit', resolve)) : undefined
+    if (!alive(h)) return
+    try {
+      process.kill(-h.pid, 'SIGKILL')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e
+    }
+    if (exited) await exited
+    for (let i = 0; i < 100 && alive(h); i++) await new Promise(r => setTimeout(r, 20))
   }
 
   /** Stops watching (daemon shutdown); processes keep running. */

@@ -66,6 +66,8 @@ const ContainerJSON = z.object({
   name: z.string(),
   hostname: z.string(),
   created: z.string(),
+  mode: z.enum(['bridge', 'none', 'host', 'container']).default('bridge'),
+  joined: z.string().optional(),
   netns: z.string(),
   cmd: z.array(z.string()),
   endpoints: z.array(EndpointJSON),

@@ -16,7 +16,8 @@ interface CreateOptions {
   networkAlias: string[]
   link: string[]
   name?: string
-  network?: string
+  network: string[]
+  macAddress?: string
   ip?: string
   hostname?: string
   detach?: boolean
@@ -33,22 +34,44 @@ interface Summary {
   NetworkSettings: { Networks: Record<string, { IPAddress: string }> }
 }
 
-/** Docker's /containers/create body from CLI options. */
-const createBody = (o: CreateOptions, cmd: string[]) => ({
-  Hostname: o.hostname,
-  Cmd: cmd,
-  HostConfig: { NetworkMode: o.network ?? 'default', PortBindings: parsePublishFlags(o.publish), Links: o.link },
-  NetworkingConfig: {
-    EndpointsConfig: {
-      [o.network ?? 'bridge']: { IPAMConfig: o.ip ? { IPv4Address: o.ip } : undefined, Aliases: o.networkAlias },
+/**
+ * Docker's /containers/create body from CLI options. `--ip`, `--mac-address`
+ * and `--network-alias` apply to the first network; further `--network`s
+ * are attached too (eth1, eth2, …).
+ */
+const createBody = (o: CreateOptions, cmd: string[]) => {
+  const [first = 'default', ...rest] = o.network
+  const twice = o.network.find((n, i) => o.network.indexOf(n) !== i)
+  if (twice) throw new CliError(`network ${twice} is given twice`, 125)
+  const modeOnly = ['host', 'none'].includes(first) || first.startsWith('container:')
+  const firstEndpoint = {
+    IPAMConfig: o.ip ? { IPv4Address: o.ip } : undefined,
+    Aliases: o.networkAlias,
+    MacAddress: o.macAddress,
+  }
+  return {
+    Hostname: o.hostname,
+    Cmd: cmd,
+    HostConfig: { NetworkMode: first, PortBindings: parsePublishFlags(o.publish), Links: o.link },
+    NetworkingConfig: {
+      EndpointsConfig: {
+        ...(modeOnly ? {} : { [first === 'default' ? 'bridge' : first]: firstEndpoint }),
+        ...Object.fromEntries(rest.map(n => [n, {}])),
+      },
     },
-  },
-})
+  }
+}
 
 const createOptions = (c: Command) =>
   c
     .option('--name <name>', 'container name (its netns is <netns-prefix><name>)')
-    .option('--network <network>', 'network to connect to (default: bridge)')
+    .option(
+      '--network <network>',
+      'network to connect to (repeatable; default: bridge), or host, none, container:<name|id>',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--mac-address <mac>', 'MAC address on the first network (default: 02:42 + the IPv4 bytes)')
     .option('--ip <ip>', 'IPv4 address (networks with a user-given subnet)')
     .option('-h, --hostname <name>', 'hostname (default: the short id)')
     .option('--network-alias <name>', 'an extra DNS name on the network (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
@@ -65,7 +88,9 @@ const createOptions = (c: Command) =>
 const createContainer = async (client: ApiClient, o: CreateOptions, cmd: string[]): Promise<string> => {
   try {
     const name = o.name ? `?name=${enc(o.name)}` : ''
-    return (await client.json<{ Id: string }>('POST', `/containers/create${name}`, createBody(o, cmd))).Id
+    const r = await client.json<{ Id: string; Warnings?: string[] }>('POST', `/containers/create${name}`, createBody(o, cmd))
+    for (const w of r.Warnings ?? []) process.stderr.write(`WARNING: ${w}\n`)
+    return r.Id
   } catch (e) {
     // Like `docker run`: any failure to create exits 125 (bad flags included).
     throw e instanceof CliError ? new CliError(e.message, 125, e.status) : new CliError((e as Error).message, 125)
