@@ -4,7 +4,8 @@
  * Engine API; container routes are berth's own, in Docker's style.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { invalid } from '../errors.js'
+import { forbidden, invalid } from '../errors.js'
+import { PREDEFINED_MODES, findPredefined, predefinedJSON } from './predefined.js'
 import { parseConnect, parseContainerCreate, parseDisconnect, parseExec } from '../model/parse-container.js'
 import { parseNetworkCreate } from '../model/parse-network.js'
 import type { ContainerService } from '../service/containers.js'
@@ -24,6 +25,8 @@ export interface Services {
   readonly exec: ExecService
   readonly store: StateStore
   readonly sandboxKey: (netns: string) => string
+  /** Where the daemon keeps its data (the predefined networks' ids derive from it). */
+  readonly dataRoot: string
   readonly version: string
 }
 
@@ -64,7 +67,15 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: p('/_ping'), handle: async c => void c.res.end('OK') },
   { method: 'GET', path: p('/version'), handle: async (c, s) => sendJson(c.res, 200, { Version: s.version, ApiVersion: '1.41', Os: 'linux' }) },
   // Networks (Docker Engine API shapes)
-  { method: 'GET', path: p('/networks'), handle: async (c, s) => sendJson(c.res, 200, s.networks.list().map(n => networkJSON(s, n.id))) },
+  {
+    method: 'GET',
+    path: p('/networks'),
+    handle: async (c, s) =>
+      sendJson(c.res, 200, [
+        ...s.networks.list().map(n => networkJSON(s, n.id)),
+        ...PREDEFINED_MODES.map(m => predefinedJSON(s.dataRoot, m, s.store.state)),
+      ]),
+  },
   {
     method: 'POST',
     path: p('/networks/create'),
@@ -78,12 +89,25 @@ export const ROUTES: readonly Route[] = [
     path: p('/networks/prune'),
     handle: async (c, s) => sendJson(c.res, 200, { NetworksDeleted: await s.networks.prune() }),
   },
-  { method: 'GET', path: p(`/networks/${ID}`), handle: async (c, s) => sendJson(c.res, 200, networkJSON(s, param(c, 0))) },
+  {
+    method: 'GET',
+    path: p(`/networks/${ID}`),
+    handle: async (c, s) => {
+      const ref = param(c, 0)
+      const mode = s.store.state.networks.some(n => n.name === ref || n.id.startsWith(ref)) ? undefined : findPredefined(s.dataRoot, ref)
+      sendJson(c.res, 200, mode ? predefinedJSON(s.dataRoot, mode, s.store.state) : networkJSON(s, ref))
+    },
+  },
   {
     method: 'DELETE',
     path: p(`/networks/${ID}`),
     handle: async (c, s) => {
-      await s.networks.remove(param(c, 0))
+      const ref = param(c, 0)
+      const mode = findPredefined(s.dataRoot, ref)
+      if (mode && !s.store.state.networks.some(n => n.id.startsWith(ref))) {
+        throw forbidden('E_PREDEFINED', `${mode} is a pre-defined network and cannot be removed`)
+      }
+      await s.networks.remove(ref)
       c.res.writeHead(204).end()
     },
   },

@@ -105,6 +105,7 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
       // Host mode has no netns of its own: the daemon's.
       sandboxKey: name => (name === '' ? `/proc/${process.pid}/ns/net` : kernel.netns.path(name)),
       version: VERSION,
+      dataRoot: cfg.dataRoot,
     },
     log,
   )

@@ -28,7 +28,7 @@ t.test('Docker-compatible network routes', async t => {
   t.equal(fs.statSync(w.socket).mode & 0o777, 0o660, 'socket mode 0660')
   const list = await api('GET', '/networks')
   t.equal(list.status, 200)
-  t.same(list.json.map((n: { Name: string }) => n.Name), ['bridge'])
+  t.same(list.json.map((n: { Name: string }) => n.Name), ['bridge', 'host', 'none'], 'bridge, and the predefined host and none')
 
   const created = await api('POST', '/v1.41/networks/create', {
     Name: 'apinet',
@@ -60,7 +60,7 @@ t.test('Docker-compatible network routes', async t => {
   t.equal((await api('POST', '/networks/create', { Name: 'spare' })).status, 201)
   const pruned = await api('POST', '/networks/prune')
   t.same(pruned.json.NetworksDeleted.sort(), ['apinet', 'spare'], 'prune removes unused networks, never bridge')
-  t.same((await api('GET', '/networks')).json.map((n: { Name: string }) => n.Name), ['bridge'])
+  t.same((await api('GET', '/networks')).json.map((n: { Name: string }) => n.Name), ['bridge', 'host', 'none'])
 })
 
 t.test('errors: status codes and messages', async t => {
@@ -83,5 +83,5 @@ t.test('errors: status codes and messages', async t => {
     t.equal(r.status, status, `${method} ${path} → ${status}`)
     t.match(r.json?.message, message)
   }
-  t.same((await api('GET', '/networks')).json.map((n: { Name: string }) => n.Name), ['bridge'], 'nothing was created')
+  t.same((await api('GET', '/networks')).json.map((n: { Name: string }) => n.Name), ['bridge', 'host', 'none'], 'nothing was created')
 })

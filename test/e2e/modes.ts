@@ -22,6 +22,12 @@ t.test('host, none and container: modes', async t => {
   t.match(hi, { HostConfig: { NetworkMode: 'host' }, NetworkSettings: { Networks: {} } })
   t.same(hi.NetworkSettings.Ports, {}, 'no ports')
   t.match((await w.cli(['network', 'connect', 'm1', 'hosty'])).stderr, /container cannot be disconnected from host network or connected to host network/)
+  t.match(await w.ok(['network', 'ls']), /^[0-9a-f]{12}\s+host\s+host\s+local$/m, 'network ls shows the predefined host network')
+  t.match(await w.ok(['network', 'ls']), /^[0-9a-f]{12}\s+none\s+null\s+local$/m, '… and none')
+  const hostNet = JSON.parse(await w.ok(['network', 'inspect', 'host']))[0]
+  t.match(hostNet, { Name: 'host', Driver: 'host' })
+  t.same(Object.values(hostNet.Containers).map((c: any) => c.Name), ['hosty'], 'it lists the host-mode container')
+  t.match((await w.cli(['network', 'rm', 'host'])).stderr, /host is a pre-defined network and cannot be removed/)
 
   // none: only lo, no IPv6 either.
   await w.ok(['run', '-d', '--name', 'lonely', '--network', 'none', '--', 'sleep', '300'])
