@@ -14,7 +14,7 @@ import { BERTH_TABLE, type FirewallNetwork, renderBridgeTable, renderRuleset } f
 /** Networks the firewall covers: every one not being removed. */
 export const firewallNetworks = (s: State): FirewallNetwork[] =>
   s.networks
-    .filter(n => n.status !== 'removing')
+    .filter(n => n.status !== 'removing' && n.driver === 'bridge')
     .map(n => ({
       name: n.name,
       bridge: n.bridge,
@@ -34,7 +34,7 @@ export const firewallNetworks = (s: State): FirewallNetwork[] =>
 export const containerPorts = (s: State, c: Container | undefined): FirewallPort[] => {
   const carrier = c && routeCarrier(id => s.networks.find(n => n.id === id), c)
   const net = s.networks.find(n => n.id === carrier?.networkId)
-  if (!c || !carrier || !net || net.internal) return []
+  if (!c || !carrier || !net || net.internal || net.driver !== 'bridge') return []
   return c.ports.map(p => ({ ...p, containerIp: carrier.ip }))
 }
 

@@ -9,7 +9,7 @@
  * (an open socket keeps a deleted netns alive), without disturbing plans
  * that run concurrently.
  */
-import { conflict } from '../errors.js'
+import { BerthError, conflict } from '../errors.js'
 import type { Op } from '../plan/ops.js'
 import type { OpApplier } from '../plan/tx.js'
 import type { DaemonConfig } from '../model/types.js'
@@ -30,6 +30,18 @@ const tolerate = async (work: () => Promise<void>, ...errnos: string[]): Promise
     if (!errno || !errnos.includes(errno)) throw e
   }
 }
+
+/** Kernel values of the macvlan (IFLA_MACVLAN_MODE) and ipvlan (IFLA_IPVLAN_MODE) modes. */
+const CHILD_MODES: Record<'macvlan' | 'ipvlan', Record<string, number>> = {
+  macvlan: { private: 1, vepa: 2, bridge: 4, passthru: 8 },
+  ipvlan: { l2: 0, l3: 1, l3s: 2 },
+}
+
+/** ENOTSUP from the kernel: a missing driver, said plainly (other errors pass). */
+const unsupported = (e: unknown, what: string): unknown =>
+  errnoOf(e) === 'ENOTSUP' || errnoOf(e) === 'EOPNOTSUPP'
+    ? new BerthError('Unavailable', 'E_KERNEL_FEATURE', `this kernel does not support ${what}`, { cause: e })
+    : e
 
 /** Applies ops for one plan. */
 export class KernelSession implements OpApplier {
@@ -86,6 +98,28 @@ export class KernelSession implements OpApplier {
           throw e
         }
         return
+      }
+      case 'link.parent': {
+        const vlan = op.vlan ? { link: await this.#index(undefined, op.vlan.link), id: op.vlan.id } : undefined
+        try {
+          await this.host.createParent(op.name, vlan, op.alias)
+        } catch (e) {
+          if (errnoOf(e) === 'EEXIST') throw conflict('E_LINK_EXISTS', `a network interface named ${op.name} already exists`)
+          throw unsupported(e, 'VLAN sub-interfaces (8021q)')
+        }
+        return
+      }
+      case 'link.macvlan':
+      case 'link.ipvlan': {
+        const parent = await this.#index(undefined, op.parent)
+        const kind = op.kind === 'link.macvlan' ? 'macvlan' : 'ipvlan'
+        const mode = CHILD_MODES[kind][op.mode]
+        if (mode === undefined) throw new Error(`unknown ${kind} mode ${op.mode}`)
+        try {
+          return await this.host.createChildIn({ kind, nsPath: this.netns.path(op.netns), name: op.name, parent, mode, mac: op.mac, mtu: op.mtu })
+        } catch (e) {
+          throw unsupported(e, `${kind} interfaces`)
+        }
       }
       case 'link.up':
         return this.#rtnl(op.netns).setUp(await this.#index(op.netns, op.dev), op.alias)

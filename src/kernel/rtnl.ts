@@ -32,6 +32,13 @@ const ip4 = (text: string): Buffer => {
 
 const mac = (text: string): Buffer => Buffer.from(text.split(':').map(h => parseInt(h, 16)))
 
+/** IFLA_LINK is a host-endian u32 the package types as raw bytes. */
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4)
+  b.writeUInt32LE(n)
+  return b
+}
+
 /** The errno name in a `netlink` rejection, e.g. `EEXIST`. */
 export const errnoOf = (e: unknown): string | undefined =>
   /\b(E[A-Z0-9]+)\b/.exec(e instanceof Error ? e.message : String(e))?.[1]
@@ -161,6 +168,60 @@ export class Rtnl {
   /** Sets a link's ifalias (the kernel ignores IFLA_IFALIAS on RTM_NEWLINK). */
   async setAlias(name: string, alias: string): Promise<void> {
     await this.#nl(nl => nl.setLink({}, { ifname: name, ifalias: alias }, TIMEOUT))
+  }
+
+  /**
+   * Creates an 802.1Q sub-interface of `link` (vlan id), or, without a vlan,
+   * a dummy — or an empty bridge where the kernel has no dummy driver (both
+   * are valid macvlan parents that lead nowhere).
+   */
+  async createParent(name: string, vlan: { link: number; id: number } | undefined, alias: string): Promise<void> {
+    const create = (kind: string, data?: Buffer) =>
+      this.#nl(nl =>
+        nl.newLink({}, { ifname: name, ...(vlan ? { link: u32(vlan.link) } : {}), linkinfo: encode(ifla.formatInfo({ kind, ...(data ? { data } : {}) })) }, CREATE),
+      )
+    if (vlan) await create('vlan', encode(ifla.formatVlan({ id: vlan.id })))
+    else {
+      try {
+        await create('dummy')
+      } catch (e) {
+        if (errnoOf(e) !== 'ENOTSUP' && errnoOf(e) !== 'EOPNOTSUPP') throw e
+        await create('bridge')
+      }
+    }
+    await this.#aliasOrUndo(name, alias)
+  }
+
+  /** Creates a macvlan/ipvlan child of `parent` directly inside the netns at `nsPath`. */
+  async createChildIn(opts: {
+    kind: 'macvlan' | 'ipvlan'
+    nsPath: string
+    name: string
+    parent: number
+    mode: number
+    mac?: string | undefined
+    mtu?: number | undefined
+  }): Promise<void> {
+    const fd = fs.openSync(opts.nsPath, 'r')
+    try {
+      const data = opts.kind === 'macvlan' ? ifla.formatMacvlan({ mode: opts.mode }) : ifla.formatIpvlan({ mode: opts.mode })
+      await this.#nl(nl =>
+        nl.newLink(
+          {},
+          {
+            ifname: opts.name,
+            link: u32(opts.parent),
+            netNsFd: fd,
+            ...(opts.mac ? { address: mac(opts.mac) } : {}),
+            ...(opts.mtu ? { mtu: opts.mtu } : {}),
+            linkinfo: encode(ifla.formatInfo({ kind: opts.kind, data: encode(data) })),
+          },
+          CREATE,
+        ),
+      )
+    } finally {
+      fs.closeSync(fd)
+    }
   }
 
   /** Brings a link up (and sets its ifalias when given). */

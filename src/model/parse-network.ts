@@ -25,9 +25,16 @@ const parseBoolOption = (key: string, text: string | undefined): boolean => {
   throw invalid('E_OPTION', `invalid value ${JSON.stringify(text)} for ${key}: expected true or false`)
 }
 
+/** Modes of the macvlan and ipvlan drivers (the first is the default). */
+export const DRIVER_MODES = { macvlan: ['bridge', 'private', 'vepa', 'passthru'], ipvlan: ['l2', 'l3', 'l3s'] } as const
+
 /** A validated `network create` request. */
 export interface NetworkCreateRequest {
   readonly name: string
+  readonly driver: 'bridge' | 'macvlan' | 'ipvlan'
+  /** macvlan/ipvlan parent (`-o parent=`); `IF.N` means VLAN N on IF. */
+  readonly parent?: string | undefined
+  readonly driverMode?: string | undefined
   readonly subnet?: Cidr | undefined
   readonly gateway?: number | undefined
   readonly ipRange?: Cidr | undefined
@@ -90,6 +97,19 @@ const parseMtu = (text: string): number => {
   return mtu
 }
 
+/** `-o parent=IF[.VLAN]` and `-o macvlan_mode=` / `-o ipvlan_mode=`. */
+const parseChildOptions = (driver: 'macvlan' | 'ipvlan', options: Record<string, string>): { parent?: string; mode: string } => {
+  const modes: readonly string[] = DRIVER_MODES[driver]
+  const mode = options[`${driver}_mode`] ?? modes[0] ?? ''
+  if (!modes.includes(mode)) throw invalid('E_OPTION', `invalid ${driver}_mode "${mode}": one of ${modes.join(', ')}`)
+  const parent = options.parent
+  if (parent === undefined) return { mode }
+  checkIfname(parent, 'parent interface')
+  const vlan = /^(.+)\.(\d+)$/.exec(parent)
+  if (vlan && (Number(vlan[2]) < 1 || Number(vlan[2]) > 4094)) throw invalid('E_VLAN', `invalid VLAN id in parent "${parent}": 1-4094`)
+  return { parent, mode }
+}
+
 /** Parses and checks everything that does not depend on other networks. */
 export const parseNetworkCreate = (body: unknown): NetworkCreateRequest => {
   const wire = NetworkCreateWire.safeParse(body)
@@ -97,8 +117,8 @@ export const parseNetworkCreate = (body: unknown): NetworkCreateRequest => {
   const w = wire.data
   const name = checkObjectName(w.Name, 'network')
   const driver = w.Driver ?? 'bridge'
-  if (driver !== 'bridge') {
-    throw invalid('E_DRIVER', `network driver "${driver}" is not supported (supported: bridge)`)
+  if (driver !== 'bridge' && driver !== 'macvlan' && driver !== 'ipvlan') {
+    throw invalid('E_DRIVER', `network driver "${driver}" is not supported (supported: bridge, macvlan, ipvlan)`)
   }
   if (w.EnableIPv6) throw invalid('E_IPV6', 'IPv6 networks are not supported yet')
   if (w.IPAM?.Driver && w.IPAM.Driver !== 'default') {
@@ -134,8 +154,12 @@ export const parseNetworkCreate = (body: unknown): NetworkCreateRequest => {
   }
   const bridgeOpt = options[OPT_BRIDGE_NAME]
   const mtuOpt = options[OPT_MTU]
+  const child = driver === 'bridge' ? undefined : parseChildOptions(driver, options)
   return {
     name,
+    driver,
+    parent: child?.parent,
+    driverMode: child?.mode,
     subnet,
     gateway,
     ipRange,

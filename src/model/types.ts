@@ -17,7 +17,7 @@ export type Lifecycle = 'creating' | 'ready' | 'removing'
 export interface Network {
   readonly id: string
   readonly name: string
-  readonly driver: 'bridge'
+  readonly driver: 'bridge' | 'macvlan' | 'ipvlan'
   readonly created: string
   /** Canonical CIDR text, e.g. `172.18.0.0/16`. */
   readonly subnet: string
@@ -25,8 +25,16 @@ export interface Network {
   readonly ipRange?: string | undefined
   /** True when the user chose the subnet (Docker allows `--ip` only then). */
   readonly userSubnet: boolean
-  /** Kernel bridge name. */
+  /**
+   * The kernel link berth owns for the network: the bridge; for macvlan and
+   * ipvlan the VLAN sub-interface or dummy berth made as parent, or '' when
+   * the parent is the user's.
+   */
   readonly bridge: string
+  /** macvlan/ipvlan: the parent link (Docker's `-o parent=`). */
+  readonly parent?: string | undefined
+  /** macvlan_mode (bridge, private, vepa, passthru) or ipvlan_mode (l2, l3, l3s). */
+  readonly driverMode?: string | undefined
   readonly mtu?: number | undefined
   readonly internal: boolean
   /** Containers of this network may talk to each other (`enable_icc`, default true). */

@@ -28,6 +28,24 @@ export type Op =
       readonly alias: string
     }
   | {
+      /** A parent berth makes for a macvlan/ipvlan network: an 802.1Q sub-interface or a dummy. */
+      readonly kind: 'link.parent'
+      readonly name: string
+      /** VLAN: the underlying link and the VLAN id; absent: a dummy. */
+      readonly vlan?: { readonly link: string; readonly id: number } | undefined
+      readonly alias: string
+    }
+  | {
+      /** A macvlan or ipvlan child of `parent`, born inside the container netns. */
+      readonly kind: 'link.macvlan' | 'link.ipvlan'
+      readonly netns: string
+      readonly name: string
+      readonly parent: string
+      readonly mode: string
+      readonly mac?: string | undefined
+      readonly mtu?: number | undefined
+    }
+  | {
       readonly kind: 'link.up'
       readonly netns?: string | undefined
       readonly dev: string
@@ -110,6 +128,11 @@ export const inverse = (op: Op): Op | undefined => {
       return { kind: 'link.delete', name: op.name, alias: op.alias }
     case 'link.veth':
       return { kind: 'link.delete', name: op.host, alias: op.alias }
+    case 'link.parent':
+      return { kind: 'link.delete', name: op.name, alias: op.alias }
+    case 'link.macvlan':
+    case 'link.ipvlan':
+      return { kind: 'link.delete', netns: op.netns, name: op.name }
     case 'addr.add':
       return { ...op, kind: 'addr.delete' }
     case 'route.add':
@@ -152,6 +175,11 @@ export const describeOp = (op: Op): string => {
       return `${op.kind} ${op.name}`
     case 'link.veth':
       return `${op.kind} ${op.host}/${op.netns}:${op.peer}`
+    case 'link.parent':
+      return `${op.kind} ${op.name}${op.vlan ? ` (vlan ${op.vlan.id} of ${op.vlan.link})` : ' (dummy)'}`
+    case 'link.macvlan':
+    case 'link.ipvlan':
+      return `${op.kind} ${op.parent} → ${op.netns}:${op.name} (${op.mode})`
     case 'link.up':
       return `${op.kind} ${op.netns ?? ''}:${op.dev}`
     case 'link.delete':

@@ -8,8 +8,8 @@
  * host links by their own ifalias, netns by the ifalias of their `lo` — so
  * a foreign `br-…` bridge or `berth-…` netns is never touched.
  */
-import { planEndpointCreate, planEndpointRefresh, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
-import { planNetworkCreate, planNetworkRemove, subnetOf } from '../drivers/bridge/plan-network.js'
+import { subnetOf } from '../drivers/bridge/plan-network.js'
+import { hasHostSide, planEndpointCreate, planEndpointRefresh, planEndpointRemove, planNetworkCreate, planNetworkRemove } from '../drivers/driver.js'
 import { overlaps } from '../model/ipv4.js'
 import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
 import type { Container, Network, State } from '../model/types.js'
@@ -38,7 +38,7 @@ export const planUnfinished = (s: State): { ops: Op[]; state: State } => {
       ops.push(...planSandboxRemove(c))
       continue
     }
-    ops.push(...c.endpoints.filter(e => e.status !== 'ready').flatMap(planEndpointRemove))
+    ops.push(...c.endpoints.filter(e => e.status !== 'ready').flatMap(e => planEndpointRemove(c, e)))
     containers.push({ ...c, endpoints: c.endpoints.filter(e => e.status === 'ready') })
   }
   ops.push(...s.networks.filter(n => n.status !== 'ready').flatMap(planNetworkRemove))
@@ -93,8 +93,8 @@ export const planGarbage = (s: State, o: Observed): Op[] => {
 
 /** Re-creates a network's bridge when it is missing (idempotent ops otherwise). */
 export const planNetworkRepair = (n: Network, o: Observed): Op[] =>
-  o.hostLinks.get(n.bridge) === ownerAlias(n.id)
-    ? planNetworkCreate(n).filter(op => op.kind !== 'link.bridge')
+  n.bridge === '' || o.hostLinks.get(n.bridge) === ownerAlias(n.id)
+    ? planNetworkCreate(n).filter(op => op.kind !== 'link.bridge' && op.kind !== 'link.parent')
     : planNetworkCreate(n)
 
 /**
@@ -122,7 +122,8 @@ export const planContainerRepair = (
     const route = ep.id === carrier?.id
     const plan = planEndpointCreate(n, c, ep, route)
     if (netnsMissing) ops.push(...plan)
-    else if (o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...planEndpointRefresh(n, c, ep, route))
+    // A child interface (macvlan/ipvlan) has no host side to check: refresh it (best-effort).
+    else if (!hasHostSide(ep) || o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...planEndpointRefresh(n, c, ep, route))
     // The peer may survive in the netns when only the host end vanished.
     else ops.push({ kind: 'link.delete', netns: c.netns, name: ep.ifname }, ...plan)
   })

@@ -2,7 +2,7 @@
  * Sandbox plans: the container's named netns with `lo` up and its /etc
  * files, and the removal of everything a container owns.
  */
-import { planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
+import { planEndpointRemove } from '../drivers/driver.js'
 import { ownerAlias } from '../model/names.js'
 import type { Container } from '../model/types.js'
 import type { Op } from './ops.js'
@@ -36,5 +36,5 @@ export const planSandboxCreate = (c: Container, files: Readonly<Record<string, s
  */
 export const planSandboxRemove = (c: Container): Op[] =>
   ownsNetns(c)
-    ? [...c.endpoints.flatMap(planEndpointRemove), { kind: 'files.remove', netns: c.netns }, { kind: 'netns.delete', netns: c.netns }]
+    ? [...c.endpoints.flatMap(ep => planEndpointRemove(c, ep)), { kind: 'files.remove', netns: c.netns }, { kind: 'netns.delete', netns: c.netns }]
     : [] // host and container modes: the netns is not this container's

@@ -4,7 +4,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { conflict, invalid } from '../errors.js'
-import { planEndpointCreate } from '../drivers/bridge/plan-endpoint.js'
+import { planEndpointCreate } from '../drivers/driver.js'
 import { netnsName, shortId } from '../model/names.js'
 import type { ContainerCreateRequest } from '../model/parse-container.js'
 import type { Container, State } from '../model/types.js'

@@ -3,7 +3,7 @@
  * network, and `network connect` / `network disconnect`.
  */
 import { conflict, forbidden, invalid } from '../errors.js'
-import { planEndpointCreate, planEndpointRemove } from '../drivers/bridge/plan-endpoint.js'
+import { planEndpointCreate, planEndpointRemove } from '../drivers/driver.js'
 import { subnetOf } from '../drivers/bridge/plan-network.js'
 import { type Addressing, allocateIp, checkRequestedIp } from '../model/ipam.js'
 import { formatIpv4, parseCidrText, parseIpv4 } from '../model/ipv4.js'
@@ -52,9 +52,10 @@ export const buildEndpoint = (s: State, attach: AttachRequest, ifIndex: number):
     id,
     networkId: net.id,
     ifname: containerIfname(ifIndex),
-    hostIfname: vethName(id),
+    // macvlan/ipvlan children have no host side; ipvlan ones use the parent's MAC.
+    hostIfname: net.driver === 'bridge' ? vethName(id) : '',
     ip: formatIpv4(ip),
-    mac: attach.mac ?? containerMac(ip),
+    mac: net.driver === 'ipvlan' ? '' : (attach.mac ?? containerMac(ip)),
     aliases: attach.aliases,
     status: 'creating',
   }
@@ -156,7 +157,7 @@ export class EndpointService {
         mark: patchContainer(c.id, x => withEndpointStatus(x, ep.id, 'removing')),
         plan: (before, after) => [
           ...optional(planPortChange({ s: before, c }, { s: after, c: next })),
-          ...planEndpointRemove(ep),
+          ...planEndpointRemove(c, ep),
           ...planRouteChange(networkLookup(after), c, next),
           this.#filesOp(c, next),
         ],

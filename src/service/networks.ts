@@ -1,13 +1,16 @@
 /**
  * Network operations: parse → validate all → plan → apply → persist.
  */
-import { conflict, forbidden } from '../errors.js'
-import { planNetworkCreate, planNetworkRemove, subnetOf } from '../drivers/bridge/plan-network.js'
+import { conflict, forbidden, invalid } from '../errors.js'
+import { vlanOf } from '../drivers/child/plan.js'
+import type { LinkInfo } from '../kernel/rtnl.js'
+import { subnetOf } from '../drivers/bridge/plan-network.js'
+import { planNetworkCreate, planNetworkRemove } from '../drivers/driver.js'
 import { planFirewall } from '../firewall/plan.js'
 import { newId } from '../model/ids.js'
 import { pickSubnet } from '../model/ipam.js'
 import { type Cidr, formatCidr, formatIpv4, overlaps } from '../model/ipv4.js'
-import { OWNER_ALIAS_PREFIX, bridgeName } from '../model/names.js'
+import { OWNER_ALIAS_PREFIX, bridgeName, checkIfname } from '../model/names.js'
 import type { NetworkCreateRequest } from '../model/parse-network.js'
 import { OPT_BRIDGE_NAME, OPT_MTU } from '../model/parse-network.js'
 import type { Network, State } from '../model/types.js'
@@ -16,6 +19,20 @@ import { findNetwork } from './lookup.js'
 import { FIREWALL_LOCK } from './locks.js'
 import { createRecorded, removeRecorded } from './recorded.js'
 import { dropNetwork, endpointsOn, putNetwork } from './state-ops.js'
+
+/**
+ * The link a macvlan/ipvlan network owns: a VLAN sub-interface berth makes
+ * (`IF.N` whose IF exists), a dummy when there is no parent, or '' when the
+ * parent is an existing link of the host (used, never changed).
+ */
+const childParent = (req: NetworkCreateRequest, links: readonly LinkInfo[], id: string): string => {
+  const exists = (name: string) => links.some(l => l.name === name)
+  if (!req.parent) return checkIfname(`dm-${id.slice(0, 12)}`, 'dummy parent')
+  if (exists(req.parent)) return ''
+  const vlan = vlanOf(req.parent)
+  if (vlan && exists(vlan.link)) return req.parent
+  throw invalid('E_PARENT', `parent interface ${vlan ? vlan.link : req.parent} does not exist`)
+}
 
 /** Names Docker reserves for its predefined networks. */
 const PREDEFINED = ['bridge', 'host', 'none']
@@ -38,8 +55,8 @@ export class NetworkService {
   }
 
   /** Host routes that subnets must not overlap (not berth's own bridges). */
-  async #hostRoutes(): Promise<{ cidr: Cidr; text: string }[]> {
-    const [links, routes] = await Promise.all([this.ctx.kernel.hostLinks(), this.ctx.kernel.hostRoutes()])
+  async #hostRoutes(links: readonly LinkInfo[]): Promise<{ cidr: Cidr; text: string }[]> {
+    const routes = await this.ctx.kernel.hostRoutes()
     const ours = new Set(links.filter(l => l.alias?.startsWith(OWNER_ALIAS_PREFIX)).map(l => l.index))
     return routes
       .filter(r => r.prefix > 0 && !(r.oif !== undefined && ours.has(r.oif)))
@@ -61,10 +78,17 @@ export class NetworkService {
   }
 
   /** Validates a request against the current state and builds the network. */
-  #build(s: State, req: NetworkCreateRequest, routes: { cidr: Cidr; text: string }[]): { net: Network; cursor: number } {
+  #build(
+    s: State,
+    req: NetworkCreateRequest,
+    hostRoutes: { cidr: Cidr; text: string }[],
+    links: readonly LinkInfo[],
+  ): { net: Network; cursor: number } {
     if (PREDEFINED.includes(req.name) || s.networks.some(n => n.name === req.name)) {
       throw conflict('E_NETWORK_EXISTS', `network with name ${req.name} already exists`)
     }
+    // macvlan/ipvlan networks live on the parent's segment: its routes are expected to overlap.
+    const routes = req.driver === 'bridge' ? hostRoutes : []
     let subnet = req.subnet
     let cursor = s.poolCursor
     if (subnet) {
@@ -79,13 +103,16 @@ export class NetworkService {
       cursor = picked.cursor
     }
     const id = newId()
-    const bridge = req.bridgeName ?? bridgeName(id)
-    const sameBridge = s.networks.find(n => n.bridge === bridge)
-    if (sameBridge) throw conflict('E_BRIDGE_IN_USE', `bridge ${bridge} is already used by network ${sameBridge.name}`)
+    const owned = req.driver === 'bridge' ? (req.bridgeName ?? bridgeName(id)) : childParent(req, links, id)
+    const sameBridge = owned ? s.networks.find(n => n.bridge === owned) : undefined
+    if (sameBridge) throw conflict('E_BRIDGE_IN_USE', `${owned} is already used by network ${sameBridge.name}`)
+    const bridge = owned
     const net: Network = {
       id,
       name: req.name,
-      driver: 'bridge',
+      driver: req.driver,
+      parent: req.parent,
+      driverMode: req.driverMode,
       created: new Date().toISOString(),
       subnet: formatCidr(subnet),
       gateway: formatIpv4(req.gateway ?? subnet.addr + 1),
@@ -93,12 +120,17 @@ export class NetworkService {
       userSubnet: req.subnet !== undefined,
       bridge,
       mtu: req.mtu,
-      internal: req.internal,
+      // No parent: an internal network on a dummy (Docker's macvlan/ipvlan behaviour).
+      internal: req.internal || (req.driver !== 'bridge' && !req.parent),
       icc: req.icc,
       masquerade: req.masquerade,
       attachable: req.attachable,
       isDefault: false,
-      options: { ...req.options, ...(req.mtu ? { [OPT_MTU]: String(req.mtu) } : {}), [OPT_BRIDGE_NAME]: bridge },
+      options: {
+        ...req.options,
+        ...(req.mtu ? { [OPT_MTU]: String(req.mtu) } : {}),
+        ...(req.driver === 'bridge' ? { [OPT_BRIDGE_NAME]: bridge } : { [`${req.driver}_mode`]: req.driverMode ?? '' }),
+      },
       labels: req.labels,
       status: 'creating',
     }
@@ -108,8 +140,9 @@ export class NetworkService {
   /** Creates a bridge network. */
   async create(req: NetworkCreateRequest): Promise<Network> {
     return this.ctx.locks.with([NETWORKS_LOCK], async () => {
-      const routes = await this.#hostRoutes()
-      const { net, cursor } = this.#build(this.ctx.store.state, req, routes)
+      const links = await this.ctx.kernel.hostLinks()
+      const routes = await this.#hostRoutes(links)
+      const { net, cursor } = this.#build(this.ctx.store.state, req, routes, links)
       await createRecorded(this.ctx, {
         record: s => ({ ...putNetwork(net)(s), poolCursor: cursor }),
         plan: (before, after) => [...planNetworkCreate(net), ...planFirewall(before, after)],

@@ -89,6 +89,7 @@ export const buildSandbox = (ctx: ServiceContext, s: State, req: ContainerCreate
   const { endpoints, networks } = endpointsOf(s, req)
   const first = endpoints[0] && networks.get(endpoints[0].id)
   if (first?.internal && req.ports.length > 0) warnings.push('Published ports are discarded on internal networks')
+  else if (first && first.driver !== 'bridge' && req.ports.length > 0) warnings.push(`Published ports are discarded on ${first.driver} networks`)
   const container: Omit<Container, 'ports'> = {
     id,
     name: req.name,
@@ -105,5 +106,5 @@ export const buildSandbox = (ctx: ServiceContext, s: State, req: ContainerCreate
     process: { status: 'created' },
     status: 'creating',
   }
-  return { container, networks, warnings, canPublish: req.mode.kind === 'networks' && !first?.internal }
+  return { container, networks, warnings, canPublish: req.mode.kind === 'networks' && first?.driver === 'bridge' && !first.internal }
 }

@@ -15,7 +15,9 @@ const StringMap = z.record(z.string(), z.string())
 const NetworkJSON = z.object({
   id: z.string(),
   name: z.string(),
-  driver: z.literal('bridge'),
+  driver: z.enum(['bridge', 'macvlan', 'ipvlan']),
+  parent: z.string().optional(),
+  driverMode: z.string().optional(),
   created: z.string(),
   subnet: z.string(),
   gateway: z.string(),

@@ -10,8 +10,8 @@ import type { Container, Endpoint, Network } from '../../model/types.js'
 import type { Op } from '../../plan/ops.js'
 import { subnetOf } from './plan-network.js'
 
-/** The container side's address and, for the carrier, the default route. */
-const planAddressing = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => {
+/** The container side's address and, for the carrier, the default route (every driver). */
+export const planAddressing = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => {
   const subnet = subnetOf(n)
   return [
     {
