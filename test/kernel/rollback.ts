@@ -42,7 +42,7 @@ const net: Network = {
 }
 const ep: Endpoint = { id: `${id}bbbbbb`.padEnd(64, '1'), networkId: net.id, ifname: 'eth0', hostIfname: `vr${id}`, ip: '10.88.0.2', mac: '02:42:0a:58:00:02', aliases: [], status: 'creating' }
 const container: Container = {
-  id: `${id}cccccc`.padEnd(64, '2'), name: 'rbc', hostname: 'rbc', created: '', netns: `btr${id}c`, cmd: [], endpoints: [ep],
+  id: `${id}cccccc`.padEnd(64, '2'), name: 'rbc', hostname: 'rbc', created: '', mode: 'bridge', netns: `btr${id}c`, cmd: [], endpoints: [ep],
   nextIfIndex: 1, ports: [], links: [], process: { status: 'created' }, status: 'creating',
 }
 // Daemon-netns sysctls would go to this process's netns (the root one): left out here.
