@@ -1,7 +1,7 @@
 import tap from 'tap'
 import { containerPorts, firewallNetworks, planFirewall, planFirewallFor, planPortChange, renderFor } from '../../../src/firewall/plan.js'
 import { type FirewallPort, portElementCommands, renderPorts } from '../../../src/firewall/ports.js'
-import { BERTH_TABLE, renderRuleset } from '../../../src/firewall/render.js'
+import { BERTH_TABLE, renderBridgeTable, renderRuleset } from '../../../src/firewall/render.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
 import type { PortMapping } from '../../../src/model/ports.js'
 import type { Container, Endpoint, Network, State } from '../../../src/model/types.js'
@@ -16,6 +16,8 @@ const net = (id: string, name: string, status: Network['status'], internal = fal
   userSubnet: false,
   bridge: `br-${id.slice(0, 12)}`,
   internal,
+  icc: true,
+  masquerade: true,
   attachable: false,
   isDefault: false,
   options: {},
@@ -49,6 +51,7 @@ const ctr = (id: string, endpoints: Endpoint[], ports: PortMapping[], status: Co
   name: id,
   hostname: id,
   created: '2026-01-01T00:00:00.000Z',
+  mode: 'bridge',
   netns: `berth-${id}`,
   cmd: [],
   endpoints,
@@ -66,14 +69,20 @@ const WEB = ctr('web', [EA], WEB_PORTS)
 const fw = (ps: readonly FirewallPort[]) =>
   ps.map(({ proto, hostIp, hostPort, containerIp, containerPort }) => ({ proto, hostIp, hostPort, containerIp, containerPort }))
 
-tap.test('firewallNetworks: every network not being removed, in state order, with its gateway', async t => {
+tap.test('firewallNetworks: every network not being removed, in state order, with its gateway, options and bridge MAC', async t => {
+  const on = { icc: true, masquerade: true }
   t.strictSame(firewallNetworks(S), [
-    { name: 'a', bridge: 'br-aaaa00000000', subnet: '172.19.0.0/16', gateway: '172.19.0.1', internal: false },
-    { name: 'bb', bridge: 'br-bbbb00000000', subnet: '172.20.0.0/16', gateway: '172.20.0.1', internal: true },
+    { name: 'a', bridge: 'br-aaaa00000000', subnet: '172.19.0.0/16', gateway: '172.19.0.1', internal: false, ...on, bridgeMac: '02:42:aa:aa:00:00' },
+    { name: 'bb', bridge: 'br-bbbb00000000', subnet: '172.20.0.0/16', gateway: '172.20.0.1', internal: true, ...on, bridgeMac: '02:42:bb:bb:00:00' },
   ])
+  const off = firewallNetworks({ ...S, networks: [{ ...A, icc: false }, { ...B, masquerade: false }] })
+  t.strictSame(off.map(n => [n.icc, n.masquerade]), [[false, true], [true, false]], 'icc and masquerade come from each network')
+  const mac: Network = { ...net('eeee00000000', 'mv', 'ready'), driver: 'macvlan', bridge: '', parent: 'eth0' }
+  t.strictSame(firewallNetworks({ ...S, networks: [mac, A] }).map(n => n.name), ['a'], 'macvlan/ipvlan networks have no firewall')
+  t.strictSame(containerPorts({ ...S, networks: [mac] }, ctr('m', [ep('em', mac, '172.20.0.5')], WEB_PORTS)), [], 'nor published ports')
 })
 
-tap.test('containerPorts: DNAT targets at the first live endpoint', async t => {
+tap.test('containerPorts: DNAT targets at the endpoint carrying the default route', async t => {
   t.strictSame(fw(containerPorts(S, WEB)), [
     { proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.19.0.2', containerPort: 80 },
     { proto: 'udp', hostIp: '127.0.0.1', hostPort: 5353, containerIp: '172.19.0.2', containerPort: 53 },
@@ -83,7 +92,14 @@ tap.test('containerPorts: DNAT targets at the first live endpoint', async t => {
   t.strictSame(fw(containerPorts(S, leaving)).map(p => p.containerIp), ['172.19.0.9', '172.19.0.9'], 'an endpoint being removed does not carry them')
   const creating = ctr('y', [{ ...EA, status: 'creating' }], WEB_PORTS)
   t.strictSame(fw(containerPorts(S, creating)).map(p => p.containerIp), ['172.19.0.2', '172.19.0.2'], 'one being created does')
-  t.strictSame(fw(containerPorts(S, ctr('z', [EA, EB], WEB_PORTS))).map(p => p.containerIp), ['172.19.0.2', '172.19.0.2'], 'only the first')
+  t.strictSame(fw(containerPorts(S, ctr('z', [EA, EB], WEB_PORTS))).map(p => p.containerIp), ['172.19.0.2', '172.19.0.2'], 'only the carrier')
+  // Docker's rule, not endpoint order: the non-internal network whose name sorts first.
+  const Z = net('ffff00000000', 'zz', 'ready')
+  const EZ = ep('ez', Z, '172.20.0.9')
+  const s: State = { ...S, networks: [Z, A, B] }
+  t.strictSame(fw(containerPorts(s, ctr('o', [EZ, EA], WEB_PORTS))).map(p => p.containerIp), ['172.19.0.2', '172.19.0.2'], 'a before zz, whatever the order')
+  t.strictSame(fw(containerPorts(s, ctr('o2', [EA, EZ], WEB_PORTS))).map(p => p.containerIp), ['172.19.0.2', '172.19.0.2'])
+  t.strictSame(fw(containerPorts(s, ctr('o3', [EB, EZ], WEB_PORTS))).map(p => p.containerIp), ['172.20.0.9', '172.20.0.9'], 'bb is internal: zz wins')
 })
 
 tap.test('containerPorts: none on an internal network, without endpoint, or without ports', async t => {
@@ -97,12 +113,38 @@ tap.test('containerPorts: none on an internal network, without endpoint, or with
     'an internal first endpoint does not carry the route: the normal network does, and the ports with it')
 })
 
+/** renderFor without the bridge table it ends with. */
+const inetPart = (s: State) => renderFor(s).slice(0, -renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s)).length)
+
 tap.test('renderFor: the drop policy follows forwardingByBerth', async t => {
   const nets = firewallNetworks(S)
-  t.strictSame(renderFor(S), renderRuleset(nets))
-  t.strictSame(renderFor({ ...S, forwardingByBerth: false }), renderRuleset(nets))
-  t.strictSame(renderFor({ ...S, forwardingByBerth: true }), renderRuleset(nets, { dropOtherForwarding: true }))
+  const bridge = renderBridgeTable(nets)
+  t.strictSame(renderFor(S), [...renderRuleset(nets), ...bridge])
+  t.strictSame(renderFor({ ...S, forwardingByBerth: false }), [...renderRuleset(nets), ...bridge])
+  t.strictSame(renderFor({ ...S, forwardingByBerth: true }), [...renderRuleset(nets, { dropOtherForwarding: true }), ...bridge])
   t.notSame(renderFor({ ...S, forwardingByBerth: true }), renderFor(S))
+})
+
+tap.test('renderFor: the bridge table follows enable_icc=false, unless br_netfilter sees bridged frames', async t => {
+  const bridgeFamily = (cmds: NftCommand[]) => cmds.filter(c => JSON.stringify(c).includes('"family":"bridge"'))
+  const removeOnly = [{ add: { table: { family: 'bridge', name: 'berth' } } }, { delete: { table: { family: 'bridge', name: 'berth' } } }]
+  t.strictSame(bridgeFamily(renderFor(S)), removeOnly, 'all ICC on: the bridge table is only removed')
+  t.strictSame(renderFor(S).slice(-2), removeOnly, 'at the end of the batch')
+  const noIcc: State = { ...S, networks: [{ ...A, icc: false }, B, C] }
+  const nets = firewallNetworks(noIcc)
+  t.strictSame(renderFor(noIcc), [...renderRuleset(nets), ...renderBridgeTable(nets)])
+  const drops = bridgeFamily(renderFor(noIcc)).filter(c => 'rule' in ((c.add ?? {}) as object))
+  t.equal(drops.length, 1, 'one drop, for the network without ICC')
+  t.match(JSON.stringify(drops), /"172\.19\.0\.0".*"02:42:aa:aa:00:00"/)
+  const gone: State = { ...S, networks: [A, B, { ...C, icc: false }] }
+  t.strictSame(bridgeFamily(renderFor(gone)), removeOnly, 'not for a network being removed')
+  for (const s of [noIcc, gone, S]) {
+    const bnf: State = { ...s, bridgeNetfilter: true }
+    t.strictSame(bridgeFamily(renderFor(bnf)), removeOnly, 'br_netfilter: the inet rules see bridged frames')
+    t.strictSame(inetPart(bnf), inetPart(s), 'the inet table does not depend on br_netfilter')
+    t.strictSame(renderFor({ ...s, bridgeNetfilter: false }), renderFor(s), 'false is the default')
+  }
+  t.match(JSON.stringify(inetPart(noIcc)), /enable_icc=false/, 'the inet drop is there either way')
 })
 
 tap.test('renderFor: the ports of every container not being removed', async t => {
@@ -111,7 +153,7 @@ tap.test('renderFor: the ports of every container not being removed', async t =>
   const s: State = { ...S, containers: [WEB, gone, db, ctr('i', [EB], [port(9002, 92)])] }
   const want = [...containerPorts(s, WEB), ...containerPorts(s, db)]
   t.equal(want.length, 3)
-  t.strictSame(renderFor(s), renderRuleset(firewallNetworks(s), { ports: want }))
+  t.strictSame(inetPart(s), renderRuleset(firewallNetworks(s), { ports: want }))
   t.notSame(renderFor(s), renderFor(S))
   t.notOk(JSON.stringify(renderFor(s)).includes('9001'), 'not the one being removed')
   t.notOk(JSON.stringify(renderFor(s)).includes('9002'), 'not the internal one')

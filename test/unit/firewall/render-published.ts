@@ -9,9 +9,11 @@ import { type FirewallPort, renderPorts } from '../../../src/firewall/ports.js'
 import { BERTH_TABLE, type FirewallNetwork, renderRuleset } from '../../../src/firewall/render.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
 
-const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', internal: false }
-const CUSTOM: FirewallNetwork = { name: 'custom', bridge: 'br-17c77452ce21', subnet: '10.99.0.0/24', gateway: '10.99.0.254', internal: false }
-const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', gateway: '172.20.0.1', internal: true }
+/** enable_icc and enable_ip_masquerade as Docker defaults them. */
+const ON = { icc: true, masquerade: true } as const
+const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', internal: false, ...ON, bridgeMac: '02:42:00:00:00:01' }
+const CUSTOM: FirewallNetwork = { name: 'custom', bridge: 'br-17c77452ce21', subnet: '10.99.0.0/24', gateway: '10.99.0.254', internal: false, ...ON, bridgeMac: '02:42:17:c7:74:52' }
+const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', gateway: '172.20.0.1', internal: true, ...ON, bridgeMac: '02:42:0a:1b:2c:3d' }
 const MIX = [DEFAULT, CUSTOM, INTERNAL]
 const PORTS: FirewallPort[] = [
   { proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80 },

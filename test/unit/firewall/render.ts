@@ -1,13 +1,17 @@
 import tap from 'tap'
-import { BERTH_TABLE, type FirewallNetwork, renderRemoval, renderRuleset } from '../../../src/firewall/render.js'
+import { BERTH_TABLE, type FirewallNetwork, renderBridgeTable, renderRemoval, renderRuleset } from '../../../src/firewall/render.js'
 import type { TableRef } from '../../../src/firewall/nft-json.js'
 import type { FirewallPort } from '../../../src/firewall/ports.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
 
-const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', internal: false }
-const CUSTOM: FirewallNetwork = { name: 'custombridge', bridge: 'br-17c77452ce21', subnet: '172.18.0.0/16', gateway: '172.18.0.1', internal: false }
-const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', gateway: '172.20.0.254', internal: true }
+/** enable_icc and enable_ip_masquerade as Docker defaults them. */
+const ON = { icc: true, masquerade: true } as const
+const DEFAULT: FirewallNetwork = { name: 'bridge', bridge: 'berth0', subnet: '172.17.0.0/16', gateway: '172.17.0.1', internal: false, ...ON, bridgeMac: '02:42:00:00:00:01' }
+const CUSTOM: FirewallNetwork = { name: 'custombridge', bridge: 'br-17c77452ce21', subnet: '172.18.0.0/16', gateway: '172.18.0.1', internal: false, ...ON, bridgeMac: '02:42:17:c7:74:52' }
+const INTERNAL: FirewallNetwork = { name: 'secret', bridge: 'br-0a1b2c3d4e5f', subnet: '172.20.0.0/16', gateway: '172.20.0.254', internal: true, ...ON, bridgeMac: '02:42:0a:1b:2c:3d' }
 const MIX = [DEFAULT, CUSTOM, INTERNAL]
+/** The same networks with enable_icc / enable_ip_masquerade off (render-options.ts has their semantics). */
+const OFF = [{ ...DEFAULT, masquerade: false }, { ...CUSTOM, icc: false }, { ...INTERNAL, icc: false, masquerade: false }]
 const PORTS: FirewallPort[] = [
   { proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80 },
   { proto: 'udp', hostIp: '127.0.0.1', hostPort: 5353, containerIp: '172.18.0.2', containerPort: 53 },
@@ -54,7 +58,7 @@ tap.test('the batch starts by replacing the table: add, delete, add', async t =>
 tap.test('every rule is commented and counted just before its verdict', async t => {
   // verdict statements: accept, drop, masquerade; jump into the published chain; dnat in it
   const verdicts = ['accept', 'drop', 'masquerade', 'jump', 'dnat']
-  for (const rules of [[], [DEFAULT], MIX].flatMap(nets => [rulesOf(renderRuleset(nets)), rulesOf(renderRuleset(nets, { ports: PORTS }))])) {
+  for (const rules of [[], [DEFAULT], MIX, OFF].flatMap(nets => [rulesOf(renderRuleset(nets)), rulesOf(renderRuleset(nets, { ports: PORTS }))])) {
     t.ok(rules.length >= 11, `${rules.length} rules`)
     for (const r of rules) {
       t.type(r.comment, 'string')
@@ -77,6 +81,18 @@ tap.test('every rule is commented and counted just before its verdict', async t 
       'jumps only from the nat base chains',
     )
   }
+})
+
+tap.test('the bridge table too: every rule commented and counted just before its drop', async t => {
+  const all = [OFF, OFF.map(n => ({ ...n, icc: false }))].map(nets => rulesOf(renderBridgeTable(nets)))
+  t.strictSame(all.map(r => r.length), [2, 3], 'one rule per network with enable_icc=false')
+  for (const r of all.flat()) {
+    t.ok(typeof r.comment === 'string' && r.comment.length > 0 && Buffer.byteLength(r.comment) <= 128, `comment: ${String(r.comment)}`)
+    t.strictSame(r.expr.slice(-2), [{ counter: null }, { drop: null }], `counter, then the drop: ${String(r.comment)}`)
+    t.equal(r.expr.filter(e => 'counter' in e).length, 1, 'exactly one counter')
+    t.strictSame([r.family, r.table, r.chain], ['bridge', 'berth', 'forward'])
+  }
+  t.strictSame(rulesOf(renderBridgeTable(MIX)), [], 'no rules when every network has ICC')
 })
 
 tap.test('set of bridges and base chains', async t => {

@@ -1,6 +1,6 @@
 import tap from 'tap'
 import { formatIpv4 } from '../../../src/model/ipv4.js'
-import { parseConnect, parseContainerCreate, parseDisconnect, parseExec } from '../../../src/model/parse-container.js'
+import { type AttachRequest, type ContainerCreateRequest, parseConnect, parseContainerCreate, parseDisconnect, parseExec } from '../../../src/model/parse-container.js'
 
 const invalid = (code: string, message?: RegExp) => ({
   name: 'BerthError',
@@ -9,20 +9,25 @@ const invalid = (code: string, message?: RegExp) => ({
   ...(message ? { message } : {}),
 })
 const ipOf = (n: number | undefined) => (n === undefined ? undefined : formatIpv4(n))
+/** The first network of a networks-mode request (parse-container-modes.ts has the modes). */
+const attachOf = (r: ContainerCreateRequest): AttachRequest => {
+  if (r.mode.kind !== 'networks' || !r.mode.attach[0]) throw new Error(`not a networks mode: ${JSON.stringify(r.mode)}`)
+  return r.mode.attach[0]
+}
 
 tap.test('parseContainerCreate: defaults', async t => {
   t.strictSame(parseContainerCreate('web', {}), {
     name: 'web',
     hostname: undefined,
     cmd: [],
-    attach: { network: 'bridge', ip: undefined, aliases: [] },
+    mode: { kind: 'networks', attach: [{ network: 'bridge', ip: undefined, aliases: [], mac: undefined }] },
     ports: [],
     links: [],
   })
-  t.strictSame(parseContainerCreate('web', undefined).attach, { network: 'bridge', ip: undefined, aliases: [] }, 'no body at all')
+  t.strictSame(attachOf(parseContainerCreate('web', undefined)), { network: 'bridge', ip: undefined, aliases: [], mac: undefined }, 'no body at all')
   t.strictSame(parseContainerCreate('web', null).cmd, [])
-  t.strictSame(parseContainerCreate('web', { Cmd: null, HostConfig: null, NetworkingConfig: null }).attach.network, 'bridge')
-  t.strictSame(parseContainerCreate('web', { HostConfig: { NetworkMode: 'default' } }).attach.network, 'bridge')
+  t.strictSame(attachOf(parseContainerCreate('web', { Cmd: null, HostConfig: null, NetworkingConfig: null })).network, 'bridge')
+  t.strictSame(attachOf(parseContainerCreate('web', { HostConfig: { NetworkMode: 'default' } })).network, 'bridge')
 })
 
 tap.test('parseContainerCreate: name is required and checked', async t => {
@@ -42,22 +47,22 @@ tap.test('parseContainerCreate: command and hostname', async t => {
 
 tap.test('parseContainerCreate: NetworkMode and EndpointsConfig', async t => {
   const byMode = parseContainerCreate('cc', { HostConfig: { NetworkMode: 'nasanet' } })
-  t.strictSame(byMode.attach, { network: 'nasanet', ip: undefined, aliases: [] })
+  t.strictSame(attachOf(byMode), { network: 'nasanet', ip: undefined, aliases: [], mac: undefined })
 
   // what `docker run --network nasanet --ip 172.18.0.10` sends
   const withIp = parseContainerCreate('cc', {
     HostConfig: { NetworkMode: 'nasanet' },
     NetworkingConfig: { EndpointsConfig: { nasanet: { IPAMConfig: { IPv4Address: '172.18.0.10' }, Aliases: null } } },
   })
-  t.equal(withIp.attach.network, 'nasanet')
-  t.equal(ipOf(withIp.attach.ip), '172.18.0.10')
+  t.equal(attachOf(withIp).network, 'nasanet')
+  t.equal(ipOf(attachOf(withIp).ip), '172.18.0.10')
 
   // EndpointsConfig alone chooses the network
   const byEndpoint = parseContainerCreate('cc', {
     NetworkingConfig: { EndpointsConfig: { custombridge: { IPAMConfig: { IPv4Address: '172.19.0.7' } } } },
   })
-  t.equal(byEndpoint.attach.network, 'custombridge')
-  t.equal(ipOf(byEndpoint.attach.ip), '172.19.0.7')
+  t.equal(attachOf(byEndpoint).network, 'custombridge')
+  t.equal(ipOf(attachOf(byEndpoint).ip), '172.19.0.7')
 
   // mode "default" with the endpoint keyed "default" or "bridge"
   for (const key of ['default', 'bridge']) {
@@ -65,49 +70,15 @@ tap.test('parseContainerCreate: NetworkMode and EndpointsConfig', async t => {
       HostConfig: { NetworkMode: 'default' },
       NetworkingConfig: { EndpointsConfig: { [key]: { IPAMConfig: { IPv4Address: '172.17.0.9' } } } },
     })
-    t.equal(r.attach.network, 'bridge', `key ${key}`)
-    t.equal(ipOf(r.attach.ip), '172.17.0.9', `key ${key}`)
+    t.equal(attachOf(r).network, 'bridge', `key ${key}`)
+    t.equal(ipOf(attachOf(r).ip), '172.17.0.9', `key ${key}`)
   }
 
   const emptyIp = parseContainerCreate('cc', {
     HostConfig: { NetworkMode: 'n' },
     NetworkingConfig: { EndpointsConfig: { n: { IPAMConfig: { IPv4Address: '' } } } },
   })
-  t.equal(emptyIp.attach.ip, undefined, 'an empty address means "allocate"')
-})
-
-tap.test('parseContainerCreate: unsupported modes', async t => {
-  for (const mode of ['host', 'none', 'container:web', 'container:0123abcd']) {
-    t.throws(
-      () => parseContainerCreate('cc', { HostConfig: { NetworkMode: mode } }),
-      invalid('E_NETWORK_MODE', new RegExp(`"${mode}" is not supported`)),
-      mode,
-    )
-  }
-  t.throws(
-    () => parseContainerCreate('cc', { NetworkingConfig: { EndpointsConfig: { host: {} } } }),
-    invalid('E_NETWORK_MODE'),
-    'host chosen through EndpointsConfig',
-  )
-})
-
-tap.test('parseContainerCreate: a second network is refused', async t => {
-  t.throws(
-    () => parseContainerCreate('cc', { NetworkingConfig: { EndpointsConfig: { a: {}, b: {} } } }),
-    invalid('E_MULTI_NETWORK', /network connect" for b$/),
-  )
-  t.throws(
-    () =>
-      parseContainerCreate('cc', {
-        HostConfig: { NetworkMode: 'a' },
-        NetworkingConfig: { EndpointsConfig: { b: {}, c: {} } },
-      }),
-    invalid('E_MULTI_NETWORK', /for b, c$/),
-  )
-  t.throws(
-    () => parseContainerCreate('cc', { NetworkingConfig: { EndpointsConfig: { bridge: {} } }, HostConfig: { NetworkMode: 'n1' } }),
-    invalid('E_MULTI_NETWORK'),
-  )
+  t.equal(attachOf(emptyIp).ip, undefined, 'an empty address means "allocate"')
 })
 
 tap.test('parseContainerCreate: bad IP and bad types', async t => {
@@ -129,7 +100,7 @@ tap.test('parseContainerCreate: bad IP and bad types', async t => {
 
 tap.test('parseContainerCreate: an empty NetworkMode means default', async t => {
   // Docker's runconfig.SetDefaultNetModeIfBlank turns "" into "default".
-  t.equal(parseContainerCreate('cc', { HostConfig: { NetworkMode: '' } }).attach.network, 'bridge')
+  t.equal(attachOf(parseContainerCreate('cc', { HostConfig: { NetworkMode: '' } })).network, 'bridge')
 })
 
 tap.test('parseContainerCreate: ports from HostConfig.PortBindings', async t => {
@@ -149,7 +120,7 @@ tap.test('parseContainerCreate: ports from HostConfig.PortBindings', async t => 
     { proto: 'udp', containerPort: 53, hostIp: '127.0.0.1', hostPorts: [0, 0] },
     { proto: 'tcp', containerPort: 90, hostIp: '0.0.0.0', hostPorts: [9000, 9009] },
   ])
-  t.equal(r.attach.network, 'bridge', 'the network is still chosen as before')
+  t.equal(attachOf(r).network, 'bridge', 'the network is still chosen as before')
   for (const pb of [null, undefined, {}]) {
     t.strictSame(parseContainerCreate('web', { HostConfig: { PortBindings: pb } }).ports, [], String(JSON.stringify(pb)))
   }
@@ -165,7 +136,7 @@ tap.test('parseContainerCreate: ports from HostConfig.PortBindings', async t => 
 })
 
 tap.test('parseConnect', async t => {
-  t.strictSame(parseConnect('nasanet', { Container: 'web' }), { container: 'web', attach: { network: 'nasanet', ip: undefined, aliases: [] } })
+  t.strictSame(parseConnect('nasanet', { Container: 'web' }), { container: 'web', attach: { network: 'nasanet', ip: undefined, aliases: [], mac: undefined } })
   const r = parseConnect('nasanet', { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: '172.18.0.22' } } })
   t.equal(r.container, 'web')
   t.equal(r.attach.network, 'nasanet')
@@ -198,21 +169,21 @@ const connectWith = (Aliases: unknown) => parseConnect('nasanet', { Container: '
 
 tap.test('aliases (--network-alias): lower-cased, deduplicated, in order', async t => {
   // what `docker run --network nasanet --network-alias Web --network-alias db` sends
-  t.strictSame(createOn('nasanet', ['Web', 'db']).attach, { network: 'nasanet', ip: undefined, aliases: ['web', 'db'] })
-  t.strictSame(createOn('nasanet', ['db', 'DB', 'web', 'Db']).attach.aliases, ['db', 'web'], 'case-insensitive duplicates go')
-  t.strictSame(createOn('nasanet', ['api.internal', 'x-1']).attach.aliases, ['api.internal', 'x-1'], 'dotted and hyphenated names')
-  t.strictSame(createOn('nasanet', null).attach.aliases, [], 'null: none')
-  t.strictSame(createOn('nasanet', []).attach.aliases, [], 'empty: none')
+  t.strictSame(attachOf(createOn('nasanet', ['Web', 'db'])), { network: 'nasanet', ip: undefined, aliases: ['web', 'db'], mac: undefined })
+  t.strictSame(attachOf(createOn('nasanet', ['db', 'DB', 'web', 'Db'])).aliases, ['db', 'web'], 'case-insensitive duplicates go')
+  t.strictSame(attachOf(createOn('nasanet', ['api.internal', 'x-1'])).aliases, ['api.internal', 'x-1'], 'dotted and hyphenated names')
+  t.strictSame(attachOf(createOn('nasanet', null)).aliases, [], 'null: none')
+  t.strictSame(attachOf(createOn('nasanet', [])).aliases, [], 'empty: none')
   t.strictSame(
-    parseContainerCreate('cc', { NetworkingConfig: { EndpointsConfig: { custombridge: { Aliases: ['One'] } } } }).attach,
-    { network: 'custombridge', ip: undefined, aliases: ['one'] },
+    attachOf(parseContainerCreate('cc', { NetworkingConfig: { EndpointsConfig: { custombridge: { Aliases: ['One'] } } } })),
+    { network: 'custombridge', ip: undefined, aliases: ['one'], mac: undefined },
     'the endpoint that chose the network carries them',
   )
-  t.strictSame(parseContainerCreate('cc', { HostConfig: { NetworkMode: 'nasanet' } }).attach.aliases, [], 'no EndpointsConfig: none')
+  t.strictSame(attachOf(parseContainerCreate('cc', { HostConfig: { NetworkMode: 'nasanet' } })).aliases, [], 'no EndpointsConfig: none')
 })
 
 tap.test('aliases (connect --alias): lower-cased, deduplicated', async t => {
-  t.strictSame(connectWith(['Api', 'api', 'cache']), { container: 'web', attach: { network: 'nasanet', ip: undefined, aliases: ['api', 'cache'] } })
+  t.strictSame(connectWith(['Api', 'api', 'cache']), { container: 'web', attach: { network: 'nasanet', ip: undefined, aliases: ['api', 'cache'], mac: undefined } })
   t.strictSame(connectWith(null).attach.aliases, [])
   t.strictSame(parseConnect('nasanet', { Container: 'web', EndpointConfig: null }).attach.aliases, [])
   t.strictSame(
@@ -227,7 +198,7 @@ tap.test('aliases must be hostnames', async t => {
     t.throws(() => createOn('nasanet', ['ok', bad]), invalid('E_HOSTNAME'), `create ${JSON.stringify(bad)}`)
     t.throws(() => connectWith([bad]), invalid('E_HOSTNAME'), `connect ${JSON.stringify(bad)}`)
   }
-  t.strictSame(createOn('nasanet', ['x'.repeat(63)]).attach.aliases, ['x'.repeat(63)], 'a 63-character label is fine')
+  t.strictSame(attachOf(createOn('nasanet', ['x'.repeat(63)])).aliases, ['x'.repeat(63)], 'a 63-character label is fine')
   for (const bad of ['web', [1], { a: 'b' }]) {
     t.throws(() => createOn('nasanet', bad), invalid('E_BAD_REQUEST'), `create ${JSON.stringify(bad)}`)
     t.throws(() => connectWith(bad), invalid('E_BAD_REQUEST', /^invalid connect request/), `connect ${JSON.stringify(bad)}`)

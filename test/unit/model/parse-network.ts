@@ -1,6 +1,6 @@
 import tap from 'tap'
 import { formatCidr, formatIpv4 } from '../../../src/model/ipv4.js'
-import { OPT_BRIDGE_NAME, OPT_MTU, parseNetworkCreate } from '../../../src/model/parse-network.js'
+import { OPT_BRIDGE_NAME, OPT_ICC, OPT_MASQUERADE, OPT_MTU, parseNetworkCreate } from '../../../src/model/parse-network.js'
 
 /** Asserts parseNetworkCreate(body) throws a BerthError InvalidParameter with `code`. */
 const refuses = (t: Pick<typeof tap, 'throws'>, body: unknown, code: string, message?: RegExp) =>
@@ -20,12 +20,17 @@ tap.test('defaults: only a name', async t => {
   const r = parseNetworkCreate({ Name: 'custombridge' })
   t.strictSame(r, {
     name: 'custombridge',
+    driver: 'bridge',
+    parent: undefined,
+    driverMode: undefined,
     subnet: undefined,
     gateway: undefined,
     ipRange: undefined,
     bridgeName: undefined,
     mtu: undefined,
     internal: false,
+    icc: true,
+    masquerade: true,
     attachable: false,
     options: {},
     labels: {},
@@ -103,13 +108,13 @@ tap.test('ip range must lie inside the subnet', async t => {
 })
 
 tap.test('unsupported features are refused, not ignored', async t => {
-  refuses(t, { Name: 'n', Driver: 'macvlan' }, 'E_DRIVER', /"macvlan" is not supported/)
-  refuses(t, { Name: 'n', Driver: 'overlay' }, 'E_DRIVER')
+  refuses(t, { Name: 'n', Driver: 'overlay' }, 'E_DRIVER', /"overlay" is not supported \(supported: bridge, macvlan, ipvlan\)/)
+  refuses(t, { Name: 'n', Driver: 'Bridge' }, 'E_DRIVER')
   refuses(t, { Name: 'n', EnableIPv6: true }, 'E_IPV6')
   refuses(t, { Name: 'n', IPAM: { Driver: 'dhcp' } }, 'E_IPAM_DRIVER')
   refuses(t, { Name: 'n', IPAM: { Config: [{ Subnet: '10.1.0.0/16' }, { Subnet: '10.2.0.0/16' }] } }, 'E_IPAM_CONFIG')
-  refuses(t, { Name: 'n', Options: { 'com.docker.network.bridge.enable_icc': 'false' } }, 'E_OPTION', /enable_icc/)
-  refuses(t, { Name: 'n', Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } }, 'E_OPTION')
+  refuses(t, { Name: 'n', Options: { 'com.docker.network.bridge.host_binding_ipv4': '127.0.0.1' } }, 'E_OPTION', /host_binding_ipv4" is not supported/)
+  refuses(t, { Name: 'n', Options: { 'com.docker.network.bridge.enable_icc ': 'false' } }, 'E_OPTION', /not supported/)
   t.equal(parseNetworkCreate({ Name: 'n', Driver: 'bridge' }).name, 'n')
 })
 
@@ -152,4 +157,56 @@ tap.test('wrong types in the body are E_BAD_REQUEST', async t => {
     refuses(t, body, 'E_BAD_REQUEST', /^invalid network create request: /)
   }
   refuses(t, { Name: 'n', Internal: 'yes' }, 'E_BAD_REQUEST', /Internal: /)
+})
+
+tap.test('enable_icc and enable_ip_masquerade: Go’s ParseBool spellings, true when absent', async t => {
+  t.equal(OPT_ICC, 'com.docker.network.bridge.enable_icc')
+  t.equal(OPT_MASQUERADE, 'com.docker.network.bridge.enable_ip_masquerade')
+  const parse = (opts: Record<string, string>) => {
+    const r = parseNetworkCreate({ Name: 'n', Options: opts })
+    return [r.icc, r.masquerade]
+  }
+  for (const yes of ['1', 't', 'T', 'true', 'TRUE', 'True']) {
+    t.strictSame(parse({ [OPT_ICC]: yes }), [true, true], `icc ${yes}`)
+    t.strictSame(parse({ [OPT_MASQUERADE]: yes, [OPT_ICC]: 'false' }), [false, true], `masquerade ${yes}`)
+  }
+  for (const no of ['0', 'f', 'F', 'false', 'FALSE', 'False']) {
+    t.strictSame(parse({ [OPT_ICC]: no }), [false, true], `icc ${no}`)
+    t.strictSame(parse({ [OPT_MASQUERADE]: no }), [true, false], `masquerade ${no}`)
+  }
+  t.strictSame(parse({ [OPT_ICC]: 'false', [OPT_MASQUERADE]: 'false' }), [false, false], 'both off')
+  t.strictSame(parse({}), [true, true], 'absent: on')
+  const r = parseNetworkCreate({ Name: 'n', Internal: true, Options: { [OPT_ICC]: '0', [OPT_MASQUERADE]: 'F' } })
+  t.strictSame(r.options, { [OPT_ICC]: '0', [OPT_MASQUERADE]: 'F' }, 'kept as given, for inspect')
+  t.equal(r.internal, true, 'independent of --internal')
+})
+
+tap.test('enable_icc and enable_ip_masquerade: anything else is E_OPTION, naming key and value', async t => {
+  for (const key of [OPT_ICC, OPT_MASQUERADE]) {
+    for (const bad of ['', 'yes', 'no', 'on', 'off', 'tRUE', 'fALSE', 'tru', '2', ' true', 'true ', '-1', '01']) {
+      refuses(t, { Name: 'n', Options: { [key]: bad } }, 'E_OPTION')
+    }
+    t.throws(() => parseNetworkCreate({ Name: 'n', Options: { [key]: 'yes' } }), {
+      message: `invalid value "yes" for ${key}: expected true or false`,
+    })
+  }
+  refuses(t, { Name: 'n', Options: { [OPT_ICC]: true } }, 'E_BAD_REQUEST', /Options/)
+})
+
+tap.test('macvlan and ipvlan: parent, VLAN parent and mode', async t => {
+  const child = (Driver: string, Options: Record<string, string> = {}) => {
+    const r = parseNetworkCreate({ Name: 'n', Driver, Options })
+    return [r.driver, r.parent, r.driverMode]
+  }
+  t.strictSame(child('macvlan'), ['macvlan', undefined, 'bridge'], 'no parent; bridge mode by default')
+  t.strictSame(child('ipvlan'), ['ipvlan', undefined, 'l2'], 'l2 by default')
+  t.strictSame(child('macvlan', { parent: 'eth0.10', macvlan_mode: 'vepa' }), ['macvlan', 'eth0.10', 'vepa'])
+  for (const mode of ['bridge', 'private', 'vepa', 'passthru']) t.equal(child('macvlan', { macvlan_mode: mode })[2], mode)
+  for (const mode of ['l2', 'l3', 'l3s']) t.equal(child('ipvlan', { parent: 'eth1', ipvlan_mode: mode })[2], mode)
+  refuses(t, { Name: 'n', Driver: 'macvlan', Options: { macvlan_mode: 'l2' } }, 'E_OPTION', /invalid macvlan_mode "l2": one of bridge, private, vepa, passthru/)
+  refuses(t, { Name: 'n', Driver: 'ipvlan', Options: { ipvlan_mode: 'bridge' } }, 'E_OPTION', /one of l2, l3, l3s/)
+  for (const ok of ['eth0.1', 'eth0.4094']) t.equal(child('macvlan', { parent: ok })[1], ok)
+  for (const bad of ['eth0.0', 'eth0.4095', 'eth0.99999']) refuses(t, { Name: 'n', Driver: 'macvlan', Options: { parent: bad } }, 'E_VLAN', /1-4094/)
+  refuses(t, { Name: 'n', Driver: 'ipvlan', Options: { parent: 'a-very-long-parent0' } }, 'E_IFNAME_LENGTH')
+  t.strictSame(parseNetworkCreate({ Name: 'n', Options: { parent: 'eth0' } }).parent, undefined, 'bridge networks have no parent')
 })

@@ -11,6 +11,9 @@ const ALL: Op[] = [
   { kind: 'netns.delete', netns: NS },
   { kind: 'link.bridge', name: 'br-0123456789ab', mac: '02:42:01:23:45:67', mtu: 1400, alias: 'berth:n1' },
   { kind: 'link.veth', host: 'veth0a1b2c3', peer: 'eth0', netns: NS, bridge: 'berth0', peerMac: '02:42:ac:11:00:02', alias: 'berth:e1' },
+  { kind: 'link.parent', name: 'eth0.10', vlan: { link: 'eth0', id: 10 }, alias: 'berth:n2' },
+  { kind: 'link.macvlan', netns: NS, name: 'eth1', parent: 'eth0.10', mode: 'bridge', mac: '02:42:0a:00:00:02', mtu: 1500 },
+  { kind: 'link.ipvlan', netns: NS, name: 'eth2', parent: 'eth1', mode: 'l2' },
   { kind: 'link.up', netns: NS, dev: 'lo', alias: 'berth:c1' },
   { kind: 'link.delete', netns: NS, name: 'eth0' },
   { kind: 'addr.add', netns: NS, dev: 'eth0', ip: '172.17.0.2', prefix: 16, broadcast: '172.17.255.255' },
@@ -26,6 +29,9 @@ const ALL: Op[] = [
   { kind: 'nft.holes', bridges: ['berth0', 'br-0123456789ab'], previous: ['berth0'] },
 ]
 
+/** IPv6 off inside a container netns. */
+const NETNS_SYSCTL: Op = { kind: 'sysctl.set', netns: NS, path: ['net', 'ipv6', 'conf', 'all', 'disable_ipv6'], value: '1' }
+
 const byKind = (kind: Op['kind']): Op => {
   const op = ALL.find(o => o.kind === kind)
   if (!op) throw new Error(`no fixture for ${kind}`)
@@ -34,7 +40,7 @@ const byKind = (kind: Op['kind']): Op => {
 
 tap.test('the fixture covers every kind once', async t => {
   t.equal(new Set(ALL.map(o => o.kind)).size, ALL.length)
-  t.equal(ALL.length, 17)
+  t.equal(ALL.length, 20)
 })
 
 tap.test('inverse of every create kind', async t => {
@@ -45,6 +51,10 @@ tap.test('inverse of every create kind', async t => {
     { kind: 'link.delete', name: 'veth0a1b2c3', alias: 'berth:e1' },
     'deletes the host end it made, in the daemon netns',
   )
+  t.strictSame(inverse(byKind('link.parent')), { kind: 'link.delete', name: 'eth0.10', alias: 'berth:n2' }, 'only the parent it made')
+  t.strictSame(inverse({ kind: 'link.parent', name: 'bv-dummy', alias: 'berth:n3' }), { kind: 'link.delete', name: 'bv-dummy', alias: 'berth:n3' })
+  t.strictSame(inverse(byKind('link.macvlan')), { kind: 'link.delete', netns: NS, name: 'eth1' }, 'a child goes in the container netns')
+  t.strictSame(inverse(byKind('link.ipvlan')), { kind: 'link.delete', netns: NS, name: 'eth2' })
   t.strictSame(inverse(byKind('addr.add')), {
     kind: 'addr.delete',
     netns: NS,
@@ -93,7 +103,9 @@ tap.test('nft.holes goes back to the bridges before', async t => {
 
 tap.test('route.delete (moving the default route) is undone by adding it back', async t => {
   const del = byKind('route.delete')
-  t.strictSame(inverse(del), { ...del, kind: 'route.add' })
+  t.strictSame(inverse(del), { kind: 'route.add', netns: NS, dst: '0.0.0.0', prefix: 0, gateway: '172.17.0.1', dev: 'eth0' })
+  const inv = inverse(del)
+  t.strictSame(inv && inverse(inv), del, 'and route.add back to route.delete: a round trip')
 })
 
 tap.test('removals, link.up and device settings have no inverse', async t => {
@@ -103,6 +115,7 @@ tap.test('removals, link.up and device settings have no inverse', async t => {
     t.equal(inverse(byKind(kind)), undefined, kind)
   }
   t.equal(inverse({ kind: 'link.delete', name: 'berth0', alias: 'berth:n1' }), undefined, 'an alias-checked delete neither')
+  t.equal(inverse(NETNS_SYSCTL), undefined, 'a sysctl in a container netns neither (it goes with the netns)')
 })
 
 tap.test('inverse does not modify its input', async t => {
@@ -117,6 +130,9 @@ tap.test('describeOp names every kind', async t => {
     'netns.delete': 'netns.delete berth-web',
     'link.bridge': 'link.bridge br-0123456789ab',
     'link.veth': 'link.veth veth0a1b2c3/berth-web:eth0',
+    'link.parent': 'link.parent eth0.10 (vlan 10 of eth0)',
+    'link.macvlan': 'link.macvlan eth0.10 → berth-web:eth1 (bridge)',
+    'link.ipvlan': 'link.ipvlan eth1 → berth-web:eth2 (l2)',
     'link.up': 'link.up berth-web:lo',
     'link.delete': 'link.delete berth-web:eth0',
     'addr.add': 'addr.add berth-web:eth0 172.17.0.2/16',
@@ -138,6 +154,9 @@ tap.test('describeOp names every kind', async t => {
   }
   t.equal(describeOp({ kind: 'link.up', dev: 'berth0' }), 'link.up :berth0', 'daemon netns shows as empty')
   t.equal(describeOp({ kind: 'link.delete', name: 'berth0', alias: 'berth:n1' }), 'link.delete :berth0', 'the alias is not part of the description')
+  t.equal(describeOp({ kind: 'link.parent', name: 'bv-dummy', alias: 'berth:n3' }), 'link.parent bv-dummy (dummy)', 'a parent without VLAN is a dummy')
+  t.equal(describeOp(NETNS_SYSCTL), 'sysctl.set berth-web:net.ipv6.conf.all.disable_ipv6=1', 'a sysctl names its container netns')
+  t.equal(describeOp({ ...NETNS_SYSCTL, netns: undefined }), 'sysctl.set net.ipv6.conf.all.disable_ipv6=1', 'the daemon’s own: no prefix')
 })
 
 tap.test('optional: an op as a list of one, nothing as an empty list', async t => {

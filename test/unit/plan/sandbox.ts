@@ -1,6 +1,6 @@
 import tap from 'tap'
 import type { Container, Endpoint } from '../../../src/model/types.js'
-import { planSandboxCreate, planSandboxRemove } from '../../../src/plan/sandbox.js'
+import { ownsNetns, planSandboxCreate, planSandboxRemove } from '../../../src/plan/sandbox.js'
 
 const ep = (id: string, host: string, ifname: string): Endpoint => ({
   id,
@@ -17,6 +17,7 @@ const CTR: Container = {
   name: 'db1',
   hostname: '85d329ea4b2a',
   created: '2026-01-01T00:00:00.000Z',
+  mode: 'bridge',
   netns: 'bt1-db1',
   cmd: ['sleep', 'infinity'],
   endpoints: [ep('e1', 'veth1111111', 'eth0'), ep('e2', 'veth2222222', 'eth1')],
@@ -49,4 +50,19 @@ tap.test('planSandboxRemove: host veths first, then files, then the netns', asyn
     { kind: 'files.remove', netns: 'bt1-db1' },
     { kind: 'netns.delete', netns: 'bt1-db1' },
   ])
+})
+
+tap.test('ownsNetns: bridge and none modes own their netns; host and container modes remove nothing', async t => {
+  t.strictSame((['bridge', 'none', 'host', 'container'] as const).map(mode => ownsNetns({ mode })), [true, true, false, false])
+  t.strictSame(planSandboxRemove({ ...CTR, mode: 'none', endpoints: [] }), [
+    { kind: 'files.remove', netns: 'bt1-db1' },
+    { kind: 'netns.delete', netns: 'bt1-db1' },
+  ])
+  t.strictSame(planSandboxRemove({ ...CTR, mode: 'host', netns: '' }), [], 'never the daemon’s netns')
+  t.strictSame(planSandboxRemove({ ...CTR, mode: 'container', joined: 'f'.repeat(64), netns: 'bt1-owner' }), [], 'the owner’s netns stays')
+})
+
+tap.test('planSandboxRemove: a child interface (no host side) is deleted inside the netns', async t => {
+  const child = { ...ep('e3', '', 'eth2') }
+  t.strictSame(planSandboxRemove({ ...CTR, endpoints: [child] }).slice(0, 1), [{ kind: 'link.delete', netns: 'bt1-db1', name: 'eth2' }])
 })

@@ -49,6 +49,7 @@ const withPorts = (ports: PortMapping[]): Container => ({
   name: 'other',
   hostname: 'other',
   created: '2026-01-01T00:00:00.000Z',
+  mode: 'bridge',
   netns: 'berth-other',
   cmd: [],
   endpoints: [],

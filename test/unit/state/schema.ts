@@ -14,6 +14,8 @@ const FULL: State = {
       userSubnet: false,
       bridge: 'berth0',
       internal: false,
+      icc: true,
+      masquerade: true,
       attachable: false,
       isDefault: true,
       options: { 'com.docker.network.bridge.default_bridge': 'true' },
@@ -32,6 +34,8 @@ const FULL: State = {
       bridge: 'br-aaaaaaaaaaaa',
       mtu: 1400,
       internal: true,
+      icc: false,
+      masquerade: false,
       attachable: true,
       isDefault: false,
       options: {},
@@ -45,6 +49,7 @@ const FULL: State = {
       name: 'web',
       hostname: 'apollo',
       created: '2026-01-03T00:00:00.000Z',
+      mode: 'bridge',
       netns: 'berth-web',
       cmd: ['sleep', 'infinity'],
       endpoints: [
@@ -70,6 +75,7 @@ const FULL: State = {
     },
   ],
   poolCursor: 4,
+  bridgeNetfilter: true,
 }
 
 /** The document the store assembles: state.json with the container files as `containers`. */
@@ -136,7 +142,7 @@ tap.test('an invalid document is refused with the path of the problem', async t 
   const good = assembled(FULL)
   const cases: [string, (d: any) => void, RegExp][] = [
     ['no networks', d => delete d.networks, /networks/],
-    ['bad driver', d => (d.networks[0].driver = 'macvlan'), /networks\.0\.driver/],
+    ['bad driver', d => (d.networks[0].driver = 'overlay'), /networks\.0\.driver/],
     ['bad status', d => (d.containers[0].status = 'zombie'), /containers\.0\.status/],
     ['bad process', d => (d.containers[0].process.status = 'paused'), /containers\.0\.process\.status/],
     ['non-integer cursor', d => (d.poolCursor = 1.5), /poolCursor/],
@@ -208,4 +214,42 @@ tap.test('aliases and links are checked when present', async t => {
     mutate(doc)
     t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: path }, what)
   }
+})
+
+tap.test('a network written before enable_icc and enable_ip_masquerade reads with both on', async t => {
+  for (const version of [1, 2]) {
+    const doc = { ...assembled(FULL), version }
+    for (const n of doc.networks) {
+      delete n.icc
+      delete n.masquerade
+    }
+    const st = parseState(doc, 's.json')
+    t.strictSame(st.networks.map(n => [n.icc, n.masquerade]), [[true, true], [true, true]], `version ${version}`)
+    t.strictSame(st, { ...FULL, networks: FULL.networks.map(n => ({ ...n, icc: true, masquerade: true })) }, 'nothing else changes')
+    t.match(serializeStateFile(st), /"icc": true,\n {6}"masquerade": true/, 'written back explicitly')
+  }
+  t.strictSame(parseState(assembled(FULL), 's.json').networks.map(n => [n.icc, n.masquerade]), [[true, true], [false, false]], 'false is kept')
+  for (const key of ['icc', 'masquerade']) {
+    const doc = structuredClone(assembled(FULL))
+    doc.networks[1][key] = 'false'
+    t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: new RegExp(`networks\\.1\\.${key}`) }, key)
+  }
+})
+
+tap.test('bridgeNetfilter is optional, kept when there, and must be a boolean', async t => {
+  const { bridgeNetfilter: _b, ...without } = FULL
+  t.strictSame(parseState(assembled(without), 's.json'), without, 'absent stays absent')
+  t.notOk('bridgeNetfilter' in parseState(assembled(without), 's.json'))
+  t.equal(parseState(assembled({ ...FULL, bridgeNetfilter: false }), 's.json').bridgeNetfilter, false)
+  t.equal(JSON.parse(serializeStateFile(FULL)).bridgeNetfilter, true, 'in state.json')
+  const doc = { ...assembled(FULL), bridgeNetfilter: 1 }
+  t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: /bridgeNetfilter/ })
+})
+
+tap.test('a container written before network modes reads as bridge mode', async t => {
+  const doc = assembled(FULL)
+  delete doc.containers[0].mode
+  t.strictSame(parseState(doc, 's.json'), FULL)
+  doc.containers[0].mode = 'overlay'
+  t.throws(() => parseState(doc, 's.json'), { kind: 'System', code: 'E_STATE', message: /containers\.0\.mode/ })
 })

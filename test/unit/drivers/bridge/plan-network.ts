@@ -14,6 +14,8 @@ const net = (over: Partial<Network> = {}): Network => ({
   userSubnet: false,
   bridge: 'br-17c77452ce21',
   internal: false,
+  icc: true,
+  masquerade: true,
   attachable: false,
   isDefault: false,
   options: {},
