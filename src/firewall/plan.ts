@@ -38,28 +38,34 @@ export const containerPorts = (s: State, c: Container | undefined): FirewallPort
   return c.ports.map(p => ({ ...p, containerIp: carrier.ip }))
 }
 
-/** berth's tables for a state (inet berth, and bridge berth when needed), one batch. */
-export const renderFor = (s: State) => [
+/** Whether a state needs the bridge-family table (enable_icc=false without br_netfilter). */
+export const needsBridgeTable = (s: State): boolean => !s.bridgeNetfilter && firewallNetworks(s).some(n => !n.icc)
+
+/**
+ * berth's tables for a state (inet berth, and bridge berth when needed), one
+ * batch; `bridgeTableMayExist` says whether a bridge table may need deleting.
+ */
+export const renderFor = (s: State, bridgeTableMayExist: boolean) => [
   ...renderRuleset(firewallNetworks(s), {
     dropOtherForwarding: s.forwardingByBerth,
     ports: s.containers.filter(c => c.status !== 'removing').flatMap(c => containerPorts(s, c)),
   }),
   // With br_netfilter, bridged frames meet the inet rules (which let DNAT'ed ones through);
   // without it, enable_icc=false needs the bridge-family table.
-  ...renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s)),
+  ...renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s), bridgeTableMayExist),
 ]
 
 const bridgesOf = (s: State) => firewallNetworks(s).map(n => n.bridge)
 
 /** The ops that move the firewall from `before` to `after` (a network change). */
 export const planFirewall = (before: State, after: State): Op[] => [
-  { kind: 'nft.apply', commands: renderFor(after), undo: renderFor(before) },
+  { kind: 'nft.apply', commands: renderFor(after, needsBridgeTable(before)), undo: renderFor(before, needsBridgeTable(after)) },
   { kind: 'nft.holes', bridges: bridgesOf(after), previous: bridgesOf(before) },
 ]
 
-/** The firewall as a state says it should be (start, repair). */
-export const planFirewallFor = (s: State): Op[] => [
-  { kind: 'nft.apply', commands: renderFor(s), undo: [] },
+/** The firewall as a state says it should be (start, repair), given whether the bridge table exists now. */
+export const planFirewallFor = (s: State, bridgeTableExists: boolean): Op[] => [
+  { kind: 'nft.apply', commands: renderFor(s, bridgeTableExists), undo: [] },
   { kind: 'nft.holes', bridges: bridgesOf(s), previous: [] },
 ]
 

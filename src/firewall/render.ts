@@ -193,31 +193,34 @@ export const BERTH_BRIDGE_TABLE: TableRef = { family: 'bridge', name: 'berth' }
  * of such a network never reach the IP layer (no br_netfilter needed), so
  * they are dropped where they are bridged; ARP still passes, and everything
  * routed through the host (gateway, DNS, outbound, published ports) is not
- * bridged port-to-port. Replaced whole; absent when no network needs it.
+ * bridged port-to-port. Replaced whole while some network needs it; when
+ * none does it is deleted if it may exist, and otherwise never named (a
+ * kernel without bridge-family nftables must not fail every firewall batch).
  */
-export const renderBridgeTable = (networks: readonly FirewallNetwork[], t: TableRef = BERTH_BRIDGE_TABLE): NftCommand[] => {
+export const renderBridgeTable = (
+  networks: readonly FirewallNetwork[],
+  mayExist: boolean,
+  t: TableRef = BERTH_BRIDGE_TABLE,
+): NftCommand[] => {
   const noIcc = networks.filter(n => !n.icc)
+  if (noIcc.length === 0) return mayExist ? [addTable(t), deleteTable(t)] : []
   return [
     addTable(t),
     deleteTable(t),
-    ...(noIcc.length === 0
-      ? []
-      : [
-          addTable(t),
-          addBaseChain(t, FORWARD, 'filter', 'forward', 0),
-          ...noIcc.map(n =>
-            rule(
-              t,
-              FORWARD,
-              `${label(n.name)}: enable_icc=false, no IPv4 between its containers`,
-              // Subnets are berth's own (never overlapping): `meta ibrname` needs nft_meta_bridge, which not
-              // every kernel has. Frames the host itself routes onto the bridge (DNAT'ed published ports,
-              // hairpin) carry the bridge's MAC and stay allowed.
-              [ipAddr('saddr', n.subnet), ipAddr('daddr', n.subnet), etherSaddr(n.bridgeMac, '!=')],
-              drop,
-            ),
-          ),
-        ]),
+    addTable(t),
+    addBaseChain(t, FORWARD, 'filter', 'forward', 0),
+    ...noIcc.map(n =>
+      rule(
+        t,
+        FORWARD,
+        `${label(n.name)}: enable_icc=false, no IPv4 between its containers`,
+        // Subnets are berth's own (never overlapping): `meta ibrname` needs nft_meta_bridge, which not
+        // every kernel has. Frames the host itself routes onto the bridge (DNAT'ed published ports,
+        // hairpin) carry the bridge's MAC and stay allowed.
+        [ipAddr('saddr', n.subnet), ipAddr('daddr', n.subnet), etherSaddr(n.bridgeMac, '!=')],
+        drop,
+      ),
+    ),
   ]
 }
 

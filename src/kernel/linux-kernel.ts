@@ -247,6 +247,11 @@ export class LinuxKernel {
     return this.host.listRoutes()
   }
 
+  /** Whether an nftables table exists; false where the kernel has no such family. */
+  async nftTableExists(family: string, name: string): Promise<boolean> {
+    return (await listNftTable(family, name).catch(() => undefined)) !== undefined
+  }
+
   /** The ifalias of `lo` in a netns; undefined when unreadable. */
   async loopbackAlias(netns: string): Promise<string | undefined> {
     try {

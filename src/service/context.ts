@@ -17,6 +17,8 @@ export interface Kernel {
   session(): OpApplier
   hostLinks(): Promise<LinkInfo[]>
   hostRoutes(): Promise<RouteInfo[]>
+  /** Whether an nftables table exists (start: berth's bridge table may be left from a run before). */
+  nftTableExists(family: string, name: string): Promise<boolean>
   /** The ifalias of `lo` in a netns (berth's ownership mark). */
   loopbackAlias(netns: string): Promise<string | undefined>
   readonly netns: {

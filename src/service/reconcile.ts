@@ -11,6 +11,7 @@
  *  6. re-adopt container processes that still run.
  */
 import { planFirewallFor } from '../firewall/plan.js'
+import { BERTH_BRIDGE_TABLE } from '../firewall/render.js'
 import { formatCidr, formatIpv4, parseCidrText } from '../model/ipv4.js'
 import { OPT_BRIDGE_NAME } from '../model/parse-network.js'
 import type { Network } from '../model/types.js'
@@ -95,7 +96,8 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
-  await applyPlan(ctx.kernel.session(), planFirewallFor(state))
+  const bridgeTable = await ctx.kernel.nftTableExists(BERTH_BRIDGE_TABLE.family, BERTH_BRIDGE_TABLE.name)
+  await applyPlan(ctx.kernel.session(), planFirewallFor(state, bridgeTable))
   // Hold every published host port again (a restart closed the sockets).
   for (const c of state.containers) {
     for (const p of c.ports) {

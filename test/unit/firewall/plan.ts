@@ -1,5 +1,5 @@
 import tap from 'tap'
-import { containerPorts, firewallNetworks, planFirewall, planFirewallFor, planPortChange, renderFor } from '../../../src/firewall/plan.js'
+import { containerPorts, firewallNetworks, needsBridgeTable, planFirewall, planFirewallFor, planPortChange, renderFor } from '../../../src/firewall/plan.js'
 import { type FirewallPort, portElementCommands, renderPorts } from '../../../src/firewall/ports.js'
 import { BERTH_TABLE, renderBridgeTable, renderRuleset } from '../../../src/firewall/render.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
@@ -114,37 +114,46 @@ tap.test('containerPorts: none on an internal network, without endpoint, or with
 })
 
 /** renderFor without the bridge table it ends with. */
-const inetPart = (s: State) => renderFor(s).slice(0, -renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s)).length)
+const inetPart = (s: State) => renderFor(s, true).slice(0, -renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s), true).length)
 
 tap.test('renderFor: the drop policy follows forwardingByBerth', async t => {
   const nets = firewallNetworks(S)
-  const bridge = renderBridgeTable(nets)
-  t.strictSame(renderFor(S), [...renderRuleset(nets), ...bridge])
-  t.strictSame(renderFor({ ...S, forwardingByBerth: false }), [...renderRuleset(nets), ...bridge])
-  t.strictSame(renderFor({ ...S, forwardingByBerth: true }), [...renderRuleset(nets, { dropOtherForwarding: true }), ...bridge])
-  t.notSame(renderFor({ ...S, forwardingByBerth: true }), renderFor(S))
+  const bridge = renderBridgeTable(nets, true)
+  t.strictSame(renderFor(S, true), [...renderRuleset(nets), ...bridge])
+  t.strictSame(renderFor({ ...S, forwardingByBerth: false }, true), [...renderRuleset(nets), ...bridge])
+  t.strictSame(renderFor({ ...S, forwardingByBerth: true }, true), [...renderRuleset(nets, { dropOtherForwarding: true }), ...bridge])
+  t.notSame(renderFor({ ...S, forwardingByBerth: true }, true), renderFor(S, true))
 })
 
+const bridgeFamily = (cmds: NftCommand[]) => cmds.filter(c => JSON.stringify(c).includes('"family":"bridge"'))
+const removeOnly = [{ add: { table: { family: 'bridge', name: 'berth' } } }, { delete: { table: { family: 'bridge', name: 'berth' } } }]
+const noIcc: State = { ...S, networks: [{ ...A, icc: false }, B, C] }
+
 tap.test('renderFor: the bridge table follows enable_icc=false, unless br_netfilter sees bridged frames', async t => {
-  const bridgeFamily = (cmds: NftCommand[]) => cmds.filter(c => JSON.stringify(c).includes('"family":"bridge"'))
-  const removeOnly = [{ add: { table: { family: 'bridge', name: 'berth' } } }, { delete: { table: { family: 'bridge', name: 'berth' } } }]
-  t.strictSame(bridgeFamily(renderFor(S)), removeOnly, 'all ICC on: the bridge table is only removed')
-  t.strictSame(renderFor(S).slice(-2), removeOnly, 'at the end of the batch')
-  const noIcc: State = { ...S, networks: [{ ...A, icc: false }, B, C] }
+  t.strictSame(bridgeFamily(renderFor(S, true)), removeOnly, 'all ICC on: the bridge table is only removed, if it may exist')
+  t.strictSame(renderFor(S, true).slice(-2), removeOnly, 'at the end of the batch')
+  t.strictSame(bridgeFamily(renderFor(S, false)), [], 'and not named at all when it cannot')
   const nets = firewallNetworks(noIcc)
-  t.strictSame(renderFor(noIcc), [...renderRuleset(nets), ...renderBridgeTable(nets)])
-  const drops = bridgeFamily(renderFor(noIcc)).filter(c => 'rule' in ((c.add ?? {}) as object))
+  for (const may of [true, false]) t.strictSame(renderFor(noIcc, may), [...renderRuleset(nets), ...renderBridgeTable(nets, may)])
+  const drops = bridgeFamily(renderFor(noIcc, false)).filter(c => 'rule' in ((c.add ?? {}) as object))
   t.equal(drops.length, 1, 'one drop, for the network without ICC')
   t.match(JSON.stringify(drops), /"172\.19\.0\.0".*"02:42:aa:aa:00:00"/)
   const gone: State = { ...S, networks: [A, B, { ...C, icc: false }] }
-  t.strictSame(bridgeFamily(renderFor(gone)), removeOnly, 'not for a network being removed')
+  t.strictSame(bridgeFamily(renderFor(gone, true)), removeOnly, 'not for a network being removed')
   for (const s of [noIcc, gone, S]) {
     const bnf: State = { ...s, bridgeNetfilter: true }
-    t.strictSame(bridgeFamily(renderFor(bnf)), removeOnly, 'br_netfilter: the inet rules see bridged frames')
+    t.strictSame(bridgeFamily(renderFor(bnf, true)), removeOnly, 'br_netfilter: the inet rules see bridged frames')
     t.strictSame(inetPart(bnf), inetPart(s), 'the inet table does not depend on br_netfilter')
-    t.strictSame(renderFor({ ...s, bridgeNetfilter: false }), renderFor(s), 'false is the default')
+    t.strictSame(renderFor({ ...s, bridgeNetfilter: false }, true), renderFor(s, true), 'false is the default')
   }
   t.match(JSON.stringify(inetPart(noIcc)), /enable_icc=false/, 'the inet drop is there either way')
+})
+
+tap.test('needsBridgeTable: a live network without ICC and no br_netfilter', async t => {
+  t.equal(needsBridgeTable(S), false)
+  t.equal(needsBridgeTable(noIcc), true)
+  t.equal(needsBridgeTable({ ...noIcc, bridgeNetfilter: true }), false)
+  t.equal(needsBridgeTable({ ...S, networks: [A, B, { ...C, icc: false }] }), false, 'not a network being removed')
 })
 
 tap.test('renderFor: the ports of every container not being removed', async t => {
@@ -154,28 +163,43 @@ tap.test('renderFor: the ports of every container not being removed', async t =>
   const want = [...containerPorts(s, WEB), ...containerPorts(s, db)]
   t.equal(want.length, 3)
   t.strictSame(inetPart(s), renderRuleset(firewallNetworks(s), { ports: want }))
-  t.notSame(renderFor(s), renderFor(S))
-  t.notOk(JSON.stringify(renderFor(s)).includes('9001'), 'not the one being removed')
-  t.notOk(JSON.stringify(renderFor(s)).includes('9002'), 'not the internal one')
+  t.notSame(renderFor(s, false), renderFor(S, false))
+  t.notOk(JSON.stringify(renderFor(s, false)).includes('9001'), 'not the one being removed')
+  t.notOk(JSON.stringify(renderFor(s, false)).includes('9002'), 'not the internal one')
 })
 
 tap.test('planFirewall: the table after (before as undo), and the holes for the bridges after', async t => {
   const before: State = { ...S, networks: [A] }
   const after: State = { ...S, networks: [A, B], forwardingByBerth: true }
   t.strictSame(planFirewall(before, after), [
-    { kind: 'nft.apply', commands: renderFor(after), undo: renderFor(before) },
+    { kind: 'nft.apply', commands: renderFor(after, false), undo: renderFor(before, false) },
     { kind: 'nft.holes', bridges: ['br-aaaa00000000', 'br-bbbb00000000'], previous: ['br-aaaa00000000'] },
   ])
-  t.notSame(renderFor(after), renderFor(before))
+  t.notSame(renderFor(after, false), renderFor(before, false))
   t.match(planFirewall(S, S)[1], { bridges: ['br-aaaa00000000', 'br-bbbb00000000'] }, 'a network being removed has no hole')
+})
+
+tap.test('planFirewall: the bridge table is deleted only when it was there, and named only when it is or was needed', async t => {
+  const apply = (before: State, after: State) => planFirewall(before, after)[0] as unknown as { commands: NftCommand[]; undo: NftCommand[] }
+  const plain = apply(S, S)
+  t.strictSame([bridgeFamily(plain.commands), bridgeFamily(plain.undo)], [[], []], 'no enable_icc=false anywhere: never named')
+  const on = apply(S, noIcc)
+  t.ok(bridgeFamily(on.commands).some(c => 'rule' in ((c.add ?? {}) as object)), 'turned on: the rules')
+  t.strictSame(bridgeFamily(on.undo), removeOnly, 'its undo removes the table again')
+  const off = apply(noIcc, S)
+  t.strictSame(bridgeFamily(off.commands), removeOnly, 'turned off: the table is removed')
+  t.ok(bridgeFamily(off.undo).some(c => 'rule' in ((c.add ?? {}) as object)), 'its undo brings the rules back')
 })
 
 tap.test('planFirewallFor: the table and holes a state wants, nothing to undo', async t => {
   const s: State = { ...S, containers: [WEB] }
-  t.strictSame(planFirewallFor(s), [
-    { kind: 'nft.apply', commands: renderFor(s), undo: [] },
-    { kind: 'nft.holes', bridges: ['br-aaaa00000000', 'br-bbbb00000000'], previous: [] },
-  ])
+  for (const exists of [true, false]) {
+    t.strictSame(planFirewallFor(s, exists), [
+      { kind: 'nft.apply', commands: renderFor(s, exists), undo: [] },
+      { kind: 'nft.holes', bridges: ['br-aaaa00000000', 'br-bbbb00000000'], previous: [] },
+    ])
+  }
+  t.strictSame(bridgeFamily(renderFor(s, true)), removeOnly, 'a table left from before is removed')
 })
 
 /** The map elements after applying element commands, as `map name → keys → value`. */

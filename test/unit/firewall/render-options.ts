@@ -45,8 +45,8 @@ const without = (cmds: readonly NftCommand[], gone: readonly Rule[]) => {
 tap.test('snapshots', async t => {
   const off = [noMasq(DEFAULT), noIcc(CUSTOM), noIcc(noMasq(INTERNAL))]
   t.matchSnapshot(renderRuleset(off, { ports: PORTS }), 'icc and masquerade off, with a published port')
-  t.matchSnapshot(renderBridgeTable(off), 'bridge table, one network without ICC')
-  t.matchSnapshot(renderBridgeTable(MIX), 'bridge table, every network with ICC')
+  t.matchSnapshot(renderBridgeTable(off, false), 'bridge table, one network without ICC')
+  t.matchSnapshot(renderBridgeTable(MIX, true), 'bridge table, every network with ICC')
 })
 
 tap.test('masquerade off: no outbound masquerade and no raw direct-access drop; nothing else changes', async t => {
@@ -135,15 +135,18 @@ tap.test('icc off: what reaches a container of that network and what does not', 
 const ADD = { add: { table: { family: 'bridge', name: 'berth' } } }
 const DELETE = { delete: { table: { family: 'bridge', name: 'berth' } } }
 
-tap.test('renderBridgeTable: only removed when no network needs it', async t => {
+tap.test('renderBridgeTable: when no network needs it, only removed if it may exist, else never named', async t => {
   t.strictSame(BERTH_BRIDGE_TABLE, { family: 'bridge', name: 'berth' })
-  t.strictSame(renderBridgeTable([]), [ADD, DELETE])
-  t.strictSame(renderBridgeTable(MIX), [ADD, DELETE], 'every network with ICC')
-  t.strictSame(renderBridgeTable([noMasq(DEFAULT)]), [ADD, DELETE], 'masquerade has nothing to do with it')
+  t.strictSame(renderBridgeTable([], true), [ADD, DELETE])
+  t.strictSame(renderBridgeTable(MIX, true), [ADD, DELETE], 'every network with ICC')
+  t.strictSame(renderBridgeTable([noMasq(DEFAULT)], true), [ADD, DELETE], 'masquerade has nothing to do with it')
+  t.strictSame(renderBridgeTable([], false), [], 'a kernel without bridge-family nftables is never asked')
+  t.strictSame(renderBridgeTable(MIX, false), [])
+  t.strictSame(renderBridgeTable([noIcc(CUSTOM)], false), renderBridgeTable([noIcc(CUSTOM)], true), 'needed: replaced whole either way')
 })
 
 tap.test('renderBridgeTable: per network without ICC, IPv4 between its addresses not from the bridge’s MAC is dropped', async t => {
-  t.strictSame(renderBridgeTable([DEFAULT, noIcc(CUSTOM), INTERNAL]), [
+  t.strictSame(renderBridgeTable([DEFAULT, noIcc(CUSTOM), INTERNAL], false), [
     ADD,
     DELETE,
     ADD,
@@ -166,12 +169,12 @@ tap.test('renderBridgeTable: per network without ICC, IPv4 between its addresses
       },
     },
   ])
-  const all = rulesOf(renderBridgeTable([noIcc(INTERNAL), noIcc(DEFAULT), CUSTOM]))
+  const all = rulesOf(renderBridgeTable([noIcc(INTERNAL), noIcc(DEFAULT), CUSTOM], false))
   t.strictSame(all.map(r => r.comment.split(':')[0]), ['secret', 'bridge'], 'in the order given, internal ones too')
   t.strictSame(all.map(r => (r.expr[2] as { match: { right: string } }).match.right), ['02:42:0a:1b:2c:3d', '02:42:00:00:00:01'], 'each its own bridge MAC')
-  const long = rulesOf(renderBridgeTable([{ ...noIcc(CUSTOM), name: 'q'.repeat(100) }]))[0]
+  const long = rulesOf(renderBridgeTable([{ ...noIcc(CUSTOM), name: 'q'.repeat(100) }], false))[0]
   t.equal(long?.comment, `${'q'.repeat(39)}…: enable_icc=false, no IPv4 between its containers`, 'long names are cut')
-  const other = renderBridgeTable([noIcc(CUSTOM)], { family: 'bridge', name: 'bt-test' })
+  const other = renderBridgeTable([noIcc(CUSTOM)], false, { family: 'bridge', name: 'bt-test' })
   t.notOk(json(other).includes('"berth"'), 'another table can be rendered')
   t.equal(rulesOf(other)[0]?.table, 'bt-test')
 })
@@ -197,7 +200,7 @@ const bridged = (cmds: readonly NftCommand[], f: { src: string; dst: string; mac
 }
 
 tap.test('renderBridgeTable: which bridged frames are dropped', async t => {
-  const cmds = renderBridgeTable([DEFAULT, noIcc(CUSTOM), INTERNAL])
+  const cmds = renderBridgeTable([DEFAULT, noIcc(CUSTOM), INTERNAL], false)
   t.equal(bridged(cmds, { src: '10.87.0.2', dst: '10.87.0.3', mac: '02:42:0a:57:00:02' }), 'drop', 'container to container')
   t.equal(bridged(cmds, { src: '10.87.0.3', dst: '10.87.0.2', mac: '02:42:0a:57:00:03' }), 'drop', 'and back')
   t.equal(bridged(cmds, { src: '10.87.0.2', dst: '10.87.0.3', mac: CUSTOM.bridgeMac }), 'pass', 'routed by the host onto the bridge (published port)')

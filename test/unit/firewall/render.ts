@@ -84,7 +84,7 @@ tap.test('every rule is commented and counted just before its verdict', async t 
 })
 
 tap.test('the bridge table too: every rule commented and counted just before its drop', async t => {
-  const all = [OFF, OFF.map(n => ({ ...n, icc: false }))].map(nets => rulesOf(renderBridgeTable(nets)))
+  const all = [OFF, OFF.map(n => ({ ...n, icc: false }))].map(nets => rulesOf(renderBridgeTable(nets, true)))
   t.strictSame(all.map(r => r.length), [2, 3], 'one rule per network with enable_icc=false')
   for (const r of all.flat()) {
     t.ok(typeof r.comment === 'string' && r.comment.length > 0 && Buffer.byteLength(r.comment) <= 128, `comment: ${String(r.comment)}`)
@@ -92,7 +92,7 @@ tap.test('the bridge table too: every rule commented and counted just before its
     t.equal(r.expr.filter(e => 'counter' in e).length, 1, 'exactly one counter')
     t.strictSame([r.family, r.table, r.chain], ['bridge', 'berth', 'forward'])
   }
-  t.strictSame(rulesOf(renderBridgeTable(MIX)), [], 'no rules when every network has ICC')
+  t.strictSame(rulesOf(renderBridgeTable(MIX, true)), [], 'no rules when every network has ICC')
 })
 
 tap.test('set of bridges and base chains', async t => {
