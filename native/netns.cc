@@ -5,7 +5,7 @@
 // switches in, does its work synchronously, switches back, and aborts the
 // process if switching back fails (a thread stuck in a container's netns
 // would silently configure the wrong network from then on).
-#include <napi.h>
+#include "common.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -24,45 +24,8 @@
 
 namespace {
 
-Napi::Value ThrowErrno(Napi::Env env, int err, const std::string& what) {
-  Napi::Error e = Napi::Error::New(env, what + ": " + strerror(err));
-  e.Set("errno", Napi::Number::New(env, err));
-  e.Set("syscall", Napi::String::New(env, what));
-  e.ThrowAsJavaScriptException();
-  return env.Undefined();
-}
-
-// Holds the thread's own netns and a target netns; Enter() switches, the
-// destructor switches back or aborts.
-class NetnsGuard {
- public:
-  int Open(const std::string& target) {
-    orig_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (orig_ < 0) return errno;
-    target_ = open(target.c_str(), O_RDONLY | O_CLOEXEC);
-    if (target_ < 0) return errno;
-    return 0;
-  }
-  int Enter() {
-    if (setns(target_, CLONE_NEWNET) != 0) return errno;
-    entered_ = true;
-    return 0;
-  }
-  ~NetnsGuard() {
-    if (entered_ && setns(orig_, CLONE_NEWNET) != 0) {
-      // Cannot continue safely: every later netlink/socket call would act
-      // inside the container. Let the supervisor restart the daemon.
-      abort();
-    }
-    if (target_ >= 0) close(target_);
-    if (orig_ >= 0) close(orig_);
-  }
-
- private:
-  int orig_ = -1;
-  int target_ = -1;
-  bool entered_ = false;
-};
+using berth::NetnsGuard;
+using berth::ThrowErrno;
 
 // Makes /run/netns a shared mount point the way `ip netns add` does, so a
 // bind mount made under it is visible in every mount namespace.
@@ -257,6 +220,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("socketIn", Napi::Function::New(env, SocketIn));
   exports.Set("bindPort", Napi::Function::New(env, BindPort));
   exports.Set("connectIn", Napi::Function::New(env, ConnectIn));
+  exports.Set("loopbackAliases", Napi::Function::New(env, berth::LoopbackAliases));
   return exports;
 }
 

@@ -79,8 +79,10 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     ports: new PortReservations(native),
     hostResolv: readHostResolv(cfg.resolvConf),
   }
+  const started = process.hrtime.bigint()
   const repaired = await reconcile(ctx)
   for (const line of repaired) log.info({ repair: line }, 'reconciled')
+  log.info({ ms: Number(process.hrtime.bigint() - started) / 1e6, repairs: repaired.length }, 'reconcile done')
 
   const processes: ProcessSupervisor = new ProcessSupervisor(
     cfg.dataRoot,

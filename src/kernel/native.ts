@@ -24,6 +24,8 @@ export interface NativeNetns {
   bindPort(kind: 'udp' | 'tcp', ip: string, port: number): number
   /** A non-blocking TCP socket made inside the netns, connecting to ip:port; returns the fd. */
   connectIn(nsPath: string, ip: string, port: number): number
+  /** The ifalias of `lo` in each netns ('' when none), null where the netns cannot be read. */
+  loopbackAliases(nsPaths: readonly string[]): (string | null)[]
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))

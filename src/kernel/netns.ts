@@ -40,10 +40,18 @@ export class NetnsDir {
     }
   }
 
-  /** Names in the directory that start with `prefix`. */
-  list(prefix: string): string[] {
+  /** Mounted netns of the directory whose names start with `prefix` (one stat of the directory). */
+  listMounted(prefix: string): string[] {
     try {
-      return fs.readdirSync(this.dir).filter(n => n.startsWith(prefix))
+      const dev = fs.statSync(this.dir).dev
+      return fs.readdirSync(this.dir).filter(n => {
+        if (!n.startsWith(prefix)) return false
+        try {
+          return fs.statSync(this.path(n)).dev !== dev
+        } catch {
+          return false
+        }
+      })
     } catch {
       return []
     }
@@ -55,6 +63,15 @@ export class NetnsDir {
    */
   openIn(name: string, file: string, flags: string): number {
     return this.native.withNetns(this.path(name), () => fs.openSync(file, flags))
+  }
+
+  /**
+   * The ifalias of `lo` (berth's owner mark) in each named netns: undefined
+   * when it has none or cannot be read. Native and synchronous, about 20 µs
+   * each: a start with a thousand containers reads a thousand of these.
+   */
+  loopbackAliases(names: readonly string[]): (string | undefined)[] {
+    return this.native.loopbackAliases(names.map(n => this.path(n))).map(a => a || undefined)
   }
 
   /** An rtnetlink socket that lives in the named netns. */

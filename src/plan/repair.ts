@@ -12,7 +12,7 @@ import { subnetOf } from '../drivers/bridge/plan-network.js'
 import { hasHostSide, planEndpointCreate, planEndpointRefresh, planEndpointRemove, planNetworkCreate, planNetworkRemove } from '../drivers/driver.js'
 import { overlaps } from '../model/ipv4.js'
 import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
-import type { Container, Network, State } from '../model/types.js'
+import type { Container, Endpoint, Network, State } from '../model/types.js'
 import type { Op } from './ops.js'
 import { routeCarrier } from './route.js'
 import { ownsNetns, planSandboxCreate, planSandboxRemove } from './sandbox.js'
@@ -23,6 +23,10 @@ export interface Observed {
   readonly netns: ReadonlyMap<string, string | undefined>
   /** Links of the daemon's netns: name → ifalias. */
   readonly hostLinks: ReadonlyMap<string, string | undefined>
+  /** Links of the daemon's netns: name → up, and the name of their master (absent: not looked at). */
+  readonly hostLinkState?: ReadonlyMap<string, { readonly up: boolean; readonly master: string | undefined }>
+  /** Netns names that have their /etc/netns directory (absent: not looked at). */
+  readonly etcDirs?: ReadonlySet<string>
 }
 
 /**
@@ -30,19 +34,29 @@ export interface Observed {
  * are torn down (tolerantly) and dropped from the state. A create is redone
  * by the user; a removal is thereby completed.
  */
-export const planUnfinished = (s: State): { ops: Op[]; state: State } => {
+export const planUnfinished = (s: State): { ops: Op[]; state: State; touched: ReadonlySet<string> } => {
   const ops: Op[] = []
   const containers: Container[] = []
+  const touched = new Set<string>()
   for (const c of s.containers) {
     if (c.status !== 'ready') {
       ops.push(...planSandboxRemove(c))
       continue
     }
-    ops.push(...c.endpoints.filter(e => e.status !== 'ready').flatMap(e => planEndpointRemove(c, e)))
+    const unfinished = c.endpoints.filter(e => e.status !== 'ready')
+    // Untouched records keep their identity: the store rewrites only what changed.
+    if (unfinished.length === 0) {
+      containers.push(c)
+      continue
+    }
+    touched.add(c.id)
+    ops.push(...unfinished.flatMap(e => planEndpointRemove(c, e)))
     containers.push({ ...c, endpoints: c.endpoints.filter(e => e.status === 'ready') })
   }
   ops.push(...s.networks.filter(n => n.status !== 'ready').flatMap(planNetworkRemove))
-  return { ops, state: { ...s, networks: s.networks.filter(n => n.status === 'ready'), containers } }
+  const networks = s.networks.filter(n => n.status === 'ready')
+  const same = containers.length === s.containers.length && networks.length === s.networks.length && touched.size === 0
+  return { ops, state: same ? s : { ...s, networks, containers }, touched }
 }
 
 /**
@@ -99,33 +113,51 @@ export const planNetworkRepair = (n: Network, o: Observed): Op[] =>
 
 /**
  * Re-asserts a container's sandbox: the netns when it is gone (or is not
- * this container's), a veth pair when its host end is gone, and otherwise
- * the idempotent rest — addresses, links up, the default route, the /etc
- * files — which a crash in the middle of connect/disconnect may have left
- * undone.
+ * this container's), a veth pair when its host end is gone, the /etc files
+ * when their directory is gone, and the idempotent rest — addresses, links
+ * up, the default route — where a host end is down or off its bridge, or
+ * where a crash interrupted a connect or disconnect (`interrupted`: the
+ * default route may have been moving). A sandbox found whole gets no ops.
  */
 export const planContainerRepair = (
   c: Container,
   networks: ReadonlyMap<string, Network>,
   files: Readonly<Record<string, string>>,
   o: Observed,
+  interrupted = false,
 ): Op[] => {
   if (!ownsNetns(c)) return [] // host and container modes: nothing of their own to repair
   // A netns of that name that is not this container's (no or another owner
   // alias) does not count: garbage removal takes a stale berth one away.
   const netnsMissing = o.netns.get(c.netns) !== ownerAlias(c.id)
-  const ops: Op[] = netnsMissing ? planSandboxCreate(c, files) : [{ kind: 'files.write', netns: c.netns, files }]
-  const carrier = routeCarrier(id => networks.get(id), c)
-  c.endpoints.forEach(ep => {
-    const n = networks.get(ep.networkId)
-    if (!n) return
-    const route = ep.id === carrier?.id
-    const plan = planEndpointCreate(n, c, ep, route)
-    if (netnsMissing) ops.push(...plan)
-    // A child interface (macvlan/ipvlan) has no host side to check: refresh it (best-effort).
-    else if (!hasHostSide(ep) || o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id)) ops.push(...planEndpointRefresh(n, c, ep, route))
-    // The peer may survive in the netns when only the host end vanished.
-    else ops.push({ kind: 'link.delete', netns: c.netns, name: ep.ifname }, ...plan)
-  })
+  if (netnsMissing) return [...planSandboxCreate(c, files), ...planEndpoints(c, networks, (n, ep, route) => planEndpointCreate(n, c, ep, route))]
+  const filesMissing = interrupted || !o.etcDirs || !o.etcDirs.has(c.netns)
+  const ops: Op[] = filesMissing ? [{ kind: 'files.write', netns: c.netns, files }] : []
+  ops.push(
+    ...planEndpoints(c, networks, (n, ep, route) => {
+      // A child interface (macvlan/ipvlan) has no host side to look at.
+      if (!hasHostSide(ep)) return interrupted || !o.hostLinkState ? planEndpointRefresh(n, c, ep, route) : []
+      // The peer may survive in the netns when only the host end vanished.
+      if (o.hostLinks.get(ep.hostIfname) !== ownerAlias(ep.id)) {
+        return [{ kind: 'link.delete', netns: c.netns, name: ep.ifname }, ...planEndpointCreate(n, c, ep, route)]
+      }
+      const host = o.hostLinkState?.get(ep.hostIfname)
+      const whole = !interrupted && host !== undefined && host.up && host.master === n.bridge
+      return whole ? [] : planEndpointRefresh(n, c, ep, route)
+    }),
+  )
   return ops
+}
+
+/** `plan` for each endpoint whose network is known, told whether it carries the default route. */
+const planEndpoints = (
+  c: Container,
+  networks: ReadonlyMap<string, Network>,
+  plan: (n: Network, ep: Endpoint, route: boolean) => Op[],
+): Op[] => {
+  const carrier = routeCarrier(id => networks.get(id), c)
+  return c.endpoints.flatMap(ep => {
+    const n = networks.get(ep.networkId)
+    return n ? plan(n, ep, ep.id === carrier?.id) : []
+  })
 }

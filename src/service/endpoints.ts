@@ -88,8 +88,6 @@ export const etcFilesOf = (ctx: ServiceContext, c: Container): Record<string, st
   }
 }
 
-/** The endpoint that carries the default route: the first live one. */
-
 /** `network connect` and `network disconnect` on an existing container. */
 export class EndpointService {
   constructor(

@@ -10,6 +10,7 @@
  *  5. re-apply the whole firewall table, and hold the published host ports;
  *  6. re-adopt container processes that still run.
  */
+import fs from 'node:fs/promises'
 import { planFirewallFor } from '../firewall/plan.js'
 import { BERTH_BRIDGE_TABLE } from '../firewall/render.js'
 import { formatCidr, formatIpv4, parseCidrText } from '../model/ipv4.js'
@@ -60,11 +61,17 @@ export const defaultNetwork = (ctx: ServiceContext): Network => {
 /** What berth owns in the kernel right now. */
 const observe = async (ctx: ServiceContext): Promise<Observed> => {
   const links = await ctx.kernel.hostLinks()
-  const netns = new Map<string, string | undefined>()
-  for (const name of ctx.kernel.netns.list(ctx.cfg.netnsPrefix)) {
-    if (ctx.kernel.netns.exists(name)) netns.set(name, await ctx.kernel.loopbackAlias(name))
+  const names = ctx.kernel.netns.listMounted(ctx.cfg.netnsPrefix)
+  const aliases = ctx.kernel.loopbackAliases(names)
+  const netns = new Map(names.map((name, i) => [name, aliases[i]]))
+  const byIndex = new Map(links.map(l => [l.index, l.name]))
+  const etc = await fs.readdir(ctx.cfg.etcNetnsDir).catch(() => [] as string[])
+  return {
+    netns,
+    hostLinks: new Map(links.map(l => [l.name, l.alias])),
+    hostLinkState: new Map(links.map(l => [l.name, { up: l.up, master: l.master === undefined ? undefined : byIndex.get(l.master) }])),
+    etcDirs: new Set(etc.filter(n => n.startsWith(ctx.cfg.netnsPrefix))),
   }
-  return { netns, hostLinks: new Map(links.map(l => [l.name, l.alias])) }
 }
 
 /** Runs steps 1–5; returns a description of every repair made. */
@@ -85,13 +92,16 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
     await applyBestEffort(ctx.kernel.session(), garbage).catch(e => ctx.log.warn({ err: e }, 'garbage removal'))
   }
   const networks = networkMap(state)
+  // The host's resolver file read once, not once per container.
+  const resolv = ctx.hostResolv()
+  const filesCtx: ServiceContext = { ...ctx, hostResolv: () => resolv }
   for (const n of state.networks) {
     const ops = planNetworkRepair(n, observed)
     if (ops[0]?.kind === 'link.bridge') repaired.push(`re-created bridge ${n.bridge} of network ${n.name}`)
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, network: n.id }, 'could not repair network'))
   }
   for (const c of state.containers) {
-    const ops = planContainerRepair(c, networks, etcFilesOf(ctx, c), observed)
+    const ops = planContainerRepair(c, networks, etcFilesOf(filesCtx, c), observed, unfinished.touched.has(c.id))
     if (ops.length === 0) continue
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))

@@ -13,8 +13,9 @@ import { CUS, DEF, EMPTY, EP0, EP1, STATE, WEB, container, endpoint, network } f
 tap.test('planUnfinished: a settled state needs nothing', async t => {
   const r = planUnfinished(STATE)
   t.strictSame(r.ops, [])
-  t.strictSame(r.state, STATE)
-  t.strictSame(planUnfinished(EMPTY), { ops: [], state: EMPTY })
+  t.equal(r.state, STATE, 'the very same state object: nothing to write')
+  t.equal(r.touched.size, 0)
+  t.strictSame(planUnfinished(EMPTY), { ops: [], state: EMPTY, touched: new Set() })
 })
 
 tap.test('planUnfinished: containers being created or removed are torn down and dropped', async t => {
@@ -31,6 +32,7 @@ tap.test('planUnfinished: containers being created or removed are torn down and 
     { kind: 'netns.delete', netns: 'berth-dying' },
   ])
   t.strictSame(r.state, STATE, 'only the ready container is left')
+  t.equal(r.state.containers[0], WEB, 'an untouched container keeps its identity (its file is not rewritten)')
 })
 
 tap.test('planUnfinished: unsettled endpoints of a ready container are removed, the rest kept', async t => {
@@ -43,6 +45,7 @@ tap.test('planUnfinished: unsettled endpoints of a ready container are removed, 
     { kind: 'link.delete', name: 'vethe3eeeee', alias: 'berth:e3eeeeeeeeee' },
   ])
   t.strictSame(r.state.containers, [{ ...WEB, endpoints: [EP0, EP1], nextIfIndex: 4 }], 'ready endpoints keep their order; ifnames are not reused')
+  t.strictSame([...r.touched], [WEB.id], 'the container is marked as touched')
   t.notOk(r.ops.some(op => op.kind === 'netns.delete'), 'the container’s sandbox stays')
 })
 
