@@ -22,11 +22,13 @@ export class CommandError extends BerthError {
  * Runs a program to completion and returns its stdout. (node's execFile:
  * on this hot path — every nft apply — it starts ~1 ms faster than execa.)
  */
-export const run = (file: string, args: readonly string[], timeoutMs = 15000): Promise<string> =>
+export const run = (file: string, args: readonly string[], timeoutMs = 15000, onSpawn?: (pid: number) => void): Promise<string> =>
   new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { timeout: timeoutMs, maxBuffer: 64 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout)
       const code = typeof err.code === 'number' ? err.code : undefined
       reject(new CommandError([file, ...args], code, stderr || err.message, err))
-    }).stdin?.end()
+    })
+    child.stdin?.end()
+    if (child.pid !== undefined) onSpawn?.(child.pid)
   })

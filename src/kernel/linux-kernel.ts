@@ -18,6 +18,7 @@ import type { NativeNetns } from './native.js'
 import { NetnsDir } from './netns.js'
 import { IPTABLES_FILTER, parseFilterListing, planHoles } from '../firewall/holes.js'
 import { applyNft, listNftTable } from './nft.js'
+import { type NftCommit, NftMonitor, OwnCommits } from './nft-monitor.js'
 import { sysctlFile, writeSysctl, writeSysctlFd } from './sysctl.js'
 import { Conntrack } from './conntrack.js'
 import { type LinkInfo, type RouteInfo, Rtnl, errnoOf } from './rtnl.js'
@@ -54,6 +55,7 @@ export class KernelSession implements OpApplier {
     private readonly netns: NetnsDir,
     private readonly etcNetnsDir: string,
     private readonly conntrack: Conntrack,
+    private readonly own: OwnCommits,
   ) {}
 
   /** rtnetlink of the daemon's netns (undefined) or of a container netns. */
@@ -159,7 +161,8 @@ export class KernelSession implements OpApplier {
       case 'files.remove':
         return removeEtcFiles(this.etcNetnsDir, op.netns)
       case 'nft.apply':
-        return applyNft(op.commands, op.netns === undefined ? undefined : this.netns.path(op.netns))
+        if (op.netns === undefined) return applyNft(op.commands, undefined, this.own.add)
+        return applyNft(op.commands, this.netns.path(op.netns))
       case 'link.hairpin':
         return this.host.setHairpin(await this.#index(undefined, op.dev))
       case 'sysctl.set':
@@ -170,7 +173,7 @@ export class KernelSession implements OpApplier {
       case 'nft.holes': {
         const listing = await listNftTable(IPTABLES_FILTER.family, IPTABLES_FILTER.name)
         const commands = listing ? planHoles(parseFilterListing(listing), op.bridges) : []
-        if (commands.length > 0) await applyNft(commands)
+        if (commands.length > 0) await applyNft(commands, undefined, this.own.add)
         return
       }
     }
@@ -231,10 +234,23 @@ export class LinuxKernel {
   }
 
   readonly #conntrack = new Conntrack()
+  readonly #own = new OwnCommits()
 
   /** A session for applying one plan. */
   session(): KernelSession {
-    return new KernelSession(this.host, this.netns, this.cfg.etcNetnsDir, this.#conntrack)
+    return new KernelSession(this.host, this.netns, this.cfg.etcNetnsDir, this.#conntrack, this.#own)
+  }
+
+  /** Calls `onCommit` for every nftables transaction committed in the daemon's netns by another process. */
+  watchNftables(onCommit: (c: NftCommit) => void, onError: (e: Error) => void): { close(): void } {
+    return new NftMonitor(c => {
+      if (c.tables === undefined || !this.#own.has(c.pid)) onCommit(c)
+    }, onError)
+  }
+
+  /** `nft -j list table` objects, or undefined when there is no such table. */
+  listNftTable(family: string, name: string): Promise<unknown[] | undefined> {
+    return listNftTable(family, name)
   }
 
   /** Links of the daemon's netns. */
@@ -252,17 +268,8 @@ export class LinuxKernel {
     return (await listNftTable(family, name).catch(() => undefined)) !== undefined
   }
 
-  /** The ifalias of `lo` in a netns; undefined when unreadable. */
-  async loopbackAlias(netns: string): Promise<string | undefined> {
-    try {
-      const r = this.netns.openRtnl(netns)
-      try {
-        return (await r.listLinks()).find(l => l.name === 'lo')?.alias
-      } finally {
-        r.close()
-      }
-    } catch {
-      return undefined
-    }
+  /** The ifalias of `lo` in each netns; undefined when it has none or is unreadable. */
+  loopbackAliases(netns: readonly string[]): (string | undefined)[] {
+    return this.netns.loopbackAliases(netns)
   }
 }

@@ -22,11 +22,13 @@ const ARGV_MAX = 100_000
 /**
  * Applies commands in one transaction; all or nothing. With `nsPath`, in
  * that netns (through nsenter(1): nft runs there, nothing else changes).
+ * `onSpawn` learns the pid of the committing nft (drift detection tells
+ * berth's own commits from others' by it).
  */
-export const applyNft = async (commands: readonly NftCommand[], nsPath?: string): Promise<void> => {
+export const applyNft = async (commands: readonly NftCommand[], nsPath?: string, onSpawn?: (pid: number) => void): Promise<void> => {
   if (commands.length === 0) return
   const json = JSON.stringify({ nftables: commands })
-  const nft = (args: string[]) => (nsPath ? run('nsenter', [`--net=${nsPath}`, 'nft', ...args]) : run('nft', args))
+  const nft = (args: string[]) => (nsPath ? run('nsenter', [`--net=${nsPath}`, 'nft', ...args]) : run('nft', args, undefined, onSpawn))
   if (json.length <= ARGV_MAX) {
     await nft(['-j', json])
     return

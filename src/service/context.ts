@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino'
 import type { PortReservations } from '../kernel/port-reservations.js'
+import type { NftCommit } from '../kernel/nft-monitor.js'
 import type { LinkInfo, RouteInfo } from '../kernel/rtnl.js'
 import type { DaemonConfig } from '../model/types.js'
 import type { HostResolv } from '../plan/etc-files.js'
@@ -19,12 +20,17 @@ export interface Kernel {
   hostRoutes(): Promise<RouteInfo[]>
   /** Whether an nftables table exists (start: berth's bridge table may be left from a run before). */
   nftTableExists(family: string, name: string): Promise<boolean>
-  /** The ifalias of `lo` in a netns (berth's ownership mark). */
-  loopbackAlias(netns: string): Promise<string | undefined>
+  /** `nft -j list table` objects, or undefined when there is no such table. */
+  listNftTable(family: string, name: string): Promise<unknown[] | undefined>
+  /** Notifies nftables transactions committed in the daemon's netns by any process but berth. */
+  watchNftables(onCommit: (c: NftCommit) => void, onError: (e: Error) => void): { close(): void }
+  /** The ifalias of `lo` in each netns (berth's ownership mark). */
+  loopbackAliases(netns: readonly string[]): (string | undefined)[]
   readonly netns: {
     path(name: string): string
     exists(name: string): boolean
-    list(prefix: string): string[]
+    /** Mounted netns whose names start with `prefix`. */
+    listMounted(prefix: string): string[]
   }
 }
 

@@ -2,7 +2,12 @@
  * Async locks by key: operations on one network or sandbox are serialized
  * (ARCHITECTURE.md §5). Several keys are taken in sorted order, so two
  * operations can never wait for each other in a cycle.
+ *
+ * Every keyed operation also holds a shared gate, which `exclusive()` takes
+ * alone: an on-demand reconcile or a reset sees no operation half-way.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 /**
  * Held by everything that changes berth's nft table: network create/remove/
  * prune (each renders the whole table, published ports included) and
@@ -11,12 +16,56 @@
  */
 export const FIREWALL_LOCK = 'firewall'
 
+/** Shared/exclusive gate; a waiting exclusive holder goes before new shared ones. */
+class Gate {
+  #shared = 0
+  #exclusive: Promise<void> | undefined
+  #drained: (() => void) | undefined
+
+  async shared<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#exclusive) await this.#exclusive
+    this.#shared++
+    try {
+      return await work()
+    } finally {
+      if (--this.#shared === 0) this.#drained?.()
+    }
+  }
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#exclusive) await this.#exclusive
+    let done!: () => void
+    this.#exclusive = new Promise<void>(resolve => (done = resolve))
+    try {
+      if (this.#shared > 0) await new Promise<void>(resolve => (this.#drained = resolve))
+      this.#drained = undefined
+      return await work()
+    } finally {
+      this.#exclusive = undefined
+      done()
+    }
+  }
+}
+
 /** Runs under one async lock per key. */
 export class KeyedLock {
   #tails = new Map<string, Promise<void>>()
+  #gate = new Gate()
+  /** Set inside a keyed operation: a nested `with` must not queue behind an exclusive waiter. */
+  #inside = new AsyncLocalStorage<true>()
+
+  /** Runs `work` alone: after every keyed operation in flight, before any new one (it may take keys itself). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.#gate.exclusive(() => this.#inside.run(true, work))
+  }
 
   /** Runs `work` while holding every key. */
   async with<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    if (this.#inside.getStore()) return this.#withKeys(keys, work)
+    return this.#gate.shared(() => this.#inside.run(true, () => this.#withKeys(keys, work)))
+  }
+
+  async #withKeys<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
     const sorted = [...new Set(keys)].sort()
     const releases: (() => void)[] = []
     try {

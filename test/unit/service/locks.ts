@@ -146,3 +146,45 @@ tap.test('an empty key list just runs the work', async t => {
   const lock = new KeyedLock()
   t.equal(await lock.with([], async () => 7), 7)
 })
+
+tap.test('exclusive: waits for keyed work in flight, goes before new keyed work, may take keys itself', async t => {
+  const lock = new KeyedLock()
+  const events: string[] = []
+  let releaseA!: () => void
+  const a = lock.with(['x'], async () => {
+    events.push('a start')
+    await new Promise<void>(r => (releaseA = r))
+    events.push('a end')
+  })
+  await new Promise(r => setImmediate(r))
+  const ex = lock.exclusive(async () => {
+    events.push('exclusive start')
+    await lock.with(['x', 'y'], async () => void events.push('nested keys'))
+    await new Promise(r => setTimeout(r, 5))
+    events.push('exclusive end')
+    return 42
+  })
+  const b = lock.with(['z'], async () => void events.push('b'))
+  await new Promise(r => setImmediate(r))
+  t.same(events, ['a start'], 'neither the exclusive work nor a later keyed one starts while a runs')
+  releaseA()
+  t.equal(await ex, 42)
+  await Promise.all([a, b])
+  t.same(events, ['a start', 'a end', 'exclusive start', 'nested keys', 'exclusive end', 'b'])
+})
+
+tap.test('exclusive: one at a time, and a failure releases the gate', async t => {
+  const lock = new KeyedLock()
+  const events: string[] = []
+  const first = lock.exclusive(async () => {
+    events.push('1 start')
+    await new Promise(r => setTimeout(r, 5))
+    events.push('1 end')
+    throw new Error('boom')
+  })
+  const second = lock.exclusive(async () => void events.push('2'))
+  await t.rejects(first, /boom/)
+  await second
+  await lock.with(['k'], async () => void events.push('keyed'))
+  t.same(events, ['1 start', '1 end', '2', 'keyed'])
+})
