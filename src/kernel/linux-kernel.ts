@@ -124,7 +124,11 @@ export class KernelSession implements OpApplier {
         }
       }
       case 'link.up':
-        return this.#rtnl(op.netns).setUp(await this.#index(op.netns, op.dev), op.alias)
+        return this.#rtnl(op.netns).setUp(
+          await this.#index(op.netns, op.dev),
+          op.alias,
+          op.master === undefined ? undefined : await this.#index(undefined, op.master),
+        )
       case 'link.delete': {
         if (op.netns && !this.netns.exists(op.netns)) return
         const rtnl = this.#rtnl(op.netns)

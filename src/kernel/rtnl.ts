@@ -224,9 +224,10 @@ export class Rtnl {
     }
   }
 
-  /** Brings a link up (and sets its ifalias when given). */
-  async setUp(index: number, alias?: string): Promise<void> {
-    await this.#nl(nl => nl.setLink({ index, flags: { up: true }, change: { up: true } }, alias ? { ifalias: alias } : {}, TIMEOUT))
+  /** Brings a link up (and sets its ifalias, or makes it a port of bridge `master`, when given). */
+  async setUp(index: number, alias?: string, master?: number): Promise<void> {
+    const attrs = { ...(alias ? { ifalias: alias } : {}), ...(master !== undefined ? { master } : {}) }
+    await this.#nl(nl => nl.setLink({ index, flags: { up: true }, change: { up: true } }, attrs, TIMEOUT))
   }
 
   /**

@@ -51,6 +51,8 @@ export type Op =
       readonly dev: string
       /** Also sets the link's ifalias (berth marks the `lo` of its netns). */
       readonly alias?: string | undefined
+      /** Also makes it a port of this bridge (repair of a veth's host end). */
+      readonly master?: string | undefined
     }
   | {
       readonly kind: 'link.delete'
@@ -181,7 +183,7 @@ export const describeOp = (op: Op): string => {
     case 'link.ipvlan':
       return `${op.kind} ${op.parent} → ${op.netns}:${op.name} (${op.mode})`
     case 'link.up':
-      return `${op.kind} ${op.netns ?? ''}:${op.dev}`
+      return `${op.kind} ${op.netns ?? ''}:${op.dev}${op.master ? ` master ${op.master}` : ''}`
     case 'link.delete':
       return `${op.kind} ${op.netns ?? ''}:${op.name}`
     case 'addr.add':

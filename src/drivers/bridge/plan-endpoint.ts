@@ -51,9 +51,9 @@ export const planEndpointCreate = (n: Network, c: Container, ep: Endpoint, defau
   ...planAddressing(n, c, ep, defaultRoute),
 ]
 
-/** Re-asserts an existing endpoint (repair): both ends up, address, route. */
+/** Re-asserts an existing endpoint (repair): both ends up, the host end on its bridge, address, route. */
 export const planEndpointRefresh = (n: Network, c: Container, ep: Endpoint, defaultRoute: boolean): Op[] => [
-  { kind: 'link.up', dev: ep.hostIfname },
+  { kind: 'link.up', dev: ep.hostIfname, master: n.bridge },
   { kind: 'link.hairpin', dev: ep.hostIfname },
   { kind: 'link.up', netns: c.netns, dev: ep.ifname },
   ...planAddressing(n, c, ep, defaultRoute),

@@ -72,7 +72,7 @@ tap.test('endpoint create: the default-route flag is passed on to each driver', 
 tap.test('endpoint refresh: both veth ends for a bridge, only the netns side for a child', async t => {
   t.strictSame(planEndpointRefresh(BRIDGE, CTR, EP_BR, false), bridgeEndpoint.planEndpointRefresh(BRIDGE, CTR, EP_BR, false))
   t.strictSame(planEndpointRefresh(BRIDGE, CTR, EP_BR, false).slice(0, 2), [
-    { kind: 'link.up', dev: 'vethededede' },
+    { kind: 'link.up', dev: 'vethededede', master: 'br-f6f6f6f6f6f6' },
     { kind: 'link.hairpin', dev: 'vethededede' },
   ])
   t.strictSame(planEndpointRefresh(IPV, CTR, EP_IPV, true), child.planChildEndpointRefresh(IPV, CTR, EP_IPV, true))

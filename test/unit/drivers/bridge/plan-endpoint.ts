@@ -66,9 +66,9 @@ tap.test('planEndpointCreate without the default route', async t => {
   ])
 })
 
-tap.test('planEndpointRefresh brings both ends up and re-adds address and route', async t => {
+tap.test('planEndpointRefresh brings both ends up, the host end back on its bridge, and re-adds address and route', async t => {
   t.strictSame(planEndpointRefresh(NET, CTR, EP, true), [
-    { kind: 'link.up', dev: 'veth0a1b2c3' },
+    { kind: 'link.up', dev: 'veth0a1b2c3', master: NET.bridge },
     { kind: 'link.hairpin', dev: 'veth0a1b2c3' },
     { kind: 'link.up', netns: 'berth-web', dev: 'eth1' },
     { kind: 'addr.add', netns: 'berth-web', dev: 'eth1', ip: '172.18.0.100', prefix: 16, broadcast: '172.18.255.255' },
