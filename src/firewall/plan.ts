@@ -55,18 +55,19 @@ export const renderFor = (s: State, bridgeTableMayExist: boolean) => [
   ...renderBridgeTable(s.bridgeNetfilter ? [] : firewallNetworks(s), bridgeTableMayExist),
 ]
 
-const bridgesOf = (s: State) => firewallNetworks(s).map(n => n.bridge)
+/** The bridges whose traffic berth filters (the holes in a FORWARD chain follow them). */
+export const firewallBridges = (s: State): string[] => firewallNetworks(s).map(n => n.bridge)
 
 /** The ops that move the firewall from `before` to `after` (a network change). */
 export const planFirewall = (before: State, after: State): Op[] => [
   { kind: 'nft.apply', commands: renderFor(after, needsBridgeTable(before)), undo: renderFor(before, needsBridgeTable(after)) },
-  { kind: 'nft.holes', bridges: bridgesOf(after), previous: bridgesOf(before) },
+  { kind: 'nft.holes', bridges: firewallBridges(after), previous: firewallBridges(before) },
 ]
 
 /** The firewall as a state says it should be (start, repair), given whether the bridge table exists now. */
 export const planFirewallFor = (s: State, bridgeTableExists: boolean): Op[] => [
   { kind: 'nft.apply', commands: renderFor(s, bridgeTableExists), undo: [] },
-  { kind: 'nft.holes', bridges: bridgesOf(s), previous: [] },
+  { kind: 'nft.holes', bridges: firewallBridges(s), previous: [] },
 ]
 
 const portKey = (p: FirewallPort) => JSON.stringify(p)

@@ -1,5 +1,5 @@
 import tap from 'tap'
-import { IPTABLES_FILTER, parseFilterListing, planHoles } from '../../../src/firewall/holes.js'
+import { IPTABLES_FILTER, diffHoles, parseFilterListing, planHoles } from '../../../src/firewall/holes.js'
 import type { NftCommand } from '../../../src/kernel/nft.js'
 
 const chain = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -31,8 +31,8 @@ tap.test('parseFilterListing: chain names, and berth’s own rules by comment pr
   t.strictSame(parseFilterListing(DOCKER_LISTING), {
     chains: ['FORWARD', 'DOCKER-USER'],
     ours: [
-      { chain: 'DOCKER-USER', handle: 11 },
-      { chain: 'FORWARD', handle: 13 },
+      { chain: 'DOCKER-USER', handle: 11, comment: 'berth: traffic from berth0 is filtered by table inet berth' },
+      { chain: 'FORWARD', handle: 13, comment: 'berth: stale one in FORWARD' },
     ],
   })
   t.strictSame(parseFilterListing([]), { chains: [], ours: [] })
@@ -67,7 +67,7 @@ tap.test('planHoles: at the top of FORWARD without DOCKER-USER', async t => {
 })
 
 tap.test('planHoles: no such chain or no bridges — only removals', async t => {
-  const ours = [{ chain: 'FORWARD', handle: 7 }]
+  const ours = [{ chain: 'FORWARD', handle: 7, comment: 'berth: x' }]
   t.strictSame(planHoles({ chains: ['INPUT'], ours }, ['berth0']), [del('FORWARD', 7)], 'no FORWARD chain')
   t.strictSame(planHoles({ chains: ['FORWARD'], ours }, []), [del('FORWARD', 7)], 'no bridges left')
   t.strictSame(planHoles({ chains: [], ours: [] }, ['berth0']), [], 'nothing at all')
@@ -83,4 +83,22 @@ tap.test('the rules berth inserts are the ones it recognises (and replaces) next
   t.equal(second.length, 6, 'then the two rules of the bridge left')
   t.notOk(JSON.stringify(second).includes('"handle":5'), 'a foreign rule is never deleted')
   t.ok(first.every(c => Buffer.byteLength(String((c.insert as { rule: { comment: string } }).rule.comment)) <= 128), 'comments fit nft’s limit')
+})
+
+tap.test('diffHoles: what berth’s accepts lack or have too many, by comment', async t => {
+  const fresh = planHoles({ chains: ['FORWARD'], ours: [] }, ['berth0', 'br-x'])
+  const applied = parseFilterListing([chain('FORWARD'), ...fresh.map((c, i) => ({ rule: { ...(c.insert as { rule: object }).rule, handle: 100 + i } }))])
+  t.strictSame(diffHoles(applied, ['berth0', 'br-x']), [], 'as planned: nothing')
+  t.strictSame(diffHoles({ ...applied, ours: applied.ours.slice(1) }, ['berth0', 'br-x']), [
+    'table ip filter: accept "berth: traffic from berth0 is filtered by table inet berth" in chain FORWARD missing',
+  ])
+  t.strictSame(diffHoles(applied, ['berth0']), [
+    'table ip filter: unexpected accept "berth: traffic from br-x is filtered by table inet berth" in chain FORWARD',
+    'table ip filter: unexpected accept "berth: traffic to br-x is filtered by table inet berth" in chain FORWARD',
+  ], 'a removed network’s accepts')
+  t.strictSame(diffHoles({ ...applied, ours: [...applied.ours, applied.ours[0]!] }, ['berth0', 'br-x']), [
+    'table ip filter: unexpected accept "berth: traffic from berth0 is filtered by table inet berth" in chain FORWARD',
+  ], 'a duplicate')
+  t.strictSame(diffHoles({ chains: [], ours: [] }, ['berth0']), [], 'no FORWARD chain: berth needs no accepts')
+  t.equal(diffHoles(parseFilterListing(DOCKER_LISTING), ['berth0']).length, 2, 'DOCKER-USER: one missing, a stale one in FORWARD')
 })
