@@ -12,6 +12,7 @@ import type { ContainerService } from '../service/containers.js'
 import type { EndpointService } from '../service/endpoints.js'
 import type { ExecService } from '../service/exec.js'
 import type { NetworkService } from '../service/networks.js'
+import type { SystemService } from '../service/system.js'
 import type { StateStore } from '../state/store.js'
 import { toContainerJSON, toContainerSummary, toNetworkJSON } from './docker-types.js'
 import { readJson, sendJson } from './http-util.js'
@@ -23,6 +24,7 @@ export interface Services {
   readonly containers: ContainerService
   readonly endpoints: EndpointService
   readonly exec: ExecService
+  readonly system: SystemService
   readonly store: StateStore
   readonly sandboxKey: (netns: string) => string
   /** Where the daemon keeps its data (the predefined networks' ids derive from it). */
@@ -128,6 +130,17 @@ export const ROUTES: readonly Route[] = [
       await s.endpoints.disconnect(r.container, param(c, 0))
       sendJson(c.res, 200, {})
     },
+  },
+  // Whole-daemon operations (berth's own)
+  {
+    method: 'POST',
+    path: p('/system/reconcile'),
+    handle: async (c, s) => sendJson(c.res, 200, { Repaired: await s.system.reconcile() }),
+  },
+  {
+    method: 'POST',
+    path: p('/system/reset'),
+    handle: async (c, s) => sendJson(c.res, 200, { Removed: await s.system.reset() }),
   },
   // Containers (sandboxes)
   {

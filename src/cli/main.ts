@@ -8,6 +8,7 @@ import { ApiClient, CliError, DEFAULT_HOST } from './client.js'
 import { registerContainerCommands } from './commands/container.js'
 import { registerExecCommand } from './commands/exec.js'
 import { registerNetworkCommands } from './commands/network.js'
+import { registerSystemCommands } from './commands/system.js'
 
 const program = new Command('berth')
   .description('Docker-style container networking from kernel primitives')
@@ -20,6 +21,7 @@ const client = () => new ApiClient(program.opts<{ host?: string }>().host ?? pro
 registerNetworkCommands(program, client)
 registerContainerCommands(program, client)
 registerExecCommand(program, client)
+registerSystemCommands(program, client)
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const code = (e as { code?: string }).code

@@ -19,10 +19,12 @@ import type { ServiceContext } from '../service/context.js'
 import { DnsService } from '../service/dns.js'
 import { EndpointService } from '../service/endpoints.js'
 import { ExecService } from '../service/exec.js'
+import { FirewallGuard } from '../service/firewall-guard.js'
 import { KeyedLock } from '../service/locks.js'
 import { NetworkService } from '../service/networks.js'
 import { ProcessSupervisor } from '../service/processes.js'
 import { reconcile } from '../service/reconcile.js'
+import { SystemService } from '../service/system.js'
 import { StateStore } from '../state/store.js'
 import { acquirePidLock } from './pid-lock.js'
 import { adoptProcesses, removeStaleContainerDirs } from './adopt.js'
@@ -40,6 +42,8 @@ export interface Daemon {
   readonly socketPath: string
   /** Stops serving; the data plane (netns, links, rules, processes) stays up. */
   close(): Promise<void>
+  /** Settles when `berth system reset` has removed everything: the daemon should stop. */
+  readonly reset: Promise<void>
 }
 
 const readHostResolv = (file: string) => () => {
@@ -79,8 +83,9 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     ports: new PortReservations(native),
     hostResolv: readHostResolv(cfg.resolvConf),
   }
+  const firewall = new FirewallGuard(ctx)
   const started = process.hrtime.bigint()
-  const repaired = await reconcile(ctx)
+  const repaired = await reconcile(ctx, firewall, 'start')
   for (const line of repaired) log.info({ repair: line }, 'reconciled')
   log.info({ ms: Number(process.hrtime.bigint() - started) / 1e6, repairs: repaired.length }, 'reconcile done')
 
@@ -97,12 +102,17 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     log.info({ container: id }, 'removed files of a container no longer recorded')
   }
   const networks = new NetworkService(ctx)
+  firewall.watch()
+  let wasReset!: () => void
+  const reset = new Promise<void>(resolve => (wasReset = resolve))
+  const system = new SystemService(ctx, firewall, containers, networks, dns, () => wasReset())
   const api = createApiServer(
     {
       networks,
       containers,
       endpoints: new EndpointService(ctx, dns),
       exec: new ExecService(containers),
+      system,
       store,
       // Host mode has no netns of its own: the daemon's.
       sandboxKey: name => (name === '' ? `/proc/${process.pid}/ns/net` : kernel.netns.path(name)),
@@ -114,15 +124,27 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   const socketPath = path.join(cfg.execRoot, 'berth.sock')
   await listenUnix(api.server, socketPath)
   log.info({ socket: socketPath, networks: store.state.networks.length, containers: store.state.containers.length }, 'berthd ready')
+  let wasResetDone = false
+  void reset.then(() => (wasResetDone = true))
   return {
     socketPath,
+    reset,
     close: async () => {
       await api.shutdown(SHUTDOWN_DEADLINE_MS)
+      firewall.close()
       processes.close()
       dns.close()
       fs.rmSync(socketPath, { force: true })
       releasePrefix()
       releasePid()
+      // After a reset nothing of berth's is left: its runtime directory neither, when empty.
+      if (wasResetDone) {
+        try {
+          fs.rmdirSync(cfg.execRoot)
+        } catch {
+          // not empty: not berth's alone
+        }
+      }
     },
   }
 }

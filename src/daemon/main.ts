@@ -62,6 +62,10 @@ const main = async () => {
     log.info({ signal }, 'stopping; containers and their networks stay up')
     void daemon.close().then(() => process.exit(0))
   }
+  void daemon.reset.then(() => {
+    log.info('reset: every container, network, rule and state file berth made is gone; stopping')
+    void daemon.close().then(() => process.exit(0))
+  })
   process.once('SIGTERM', () => stop('SIGTERM'))
   process.once('SIGINT', () => stop('SIGINT'))
 }

@@ -44,6 +44,11 @@ export class PortReservations {
     }
   }
 
+  /** Whether this daemon holds the port. */
+  holds(p: HostPort): boolean {
+    return this.#fds.has(keyOf(p))
+  }
+
   /** Closes the reservation (missing is fine). */
   release(p: HostPort): void {
     const fd = this.#fds.get(keyOf(p))

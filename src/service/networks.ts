@@ -180,6 +180,21 @@ export class NetworkService {
     this.ctx.log.info({ network: net.id, name: net.name }, 'network removed')
   }
 
+  /**
+   * Removes every network, the predefined `bridge` too; returns their names.
+   * Only for `system reset`, after every container is gone.
+   */
+  async removeAll(): Promise<string[]> {
+    return this.ctx.locks.with([NETWORKS_LOCK], async () => {
+      const removed: string[] = []
+      for (const net of this.ctx.store.state.networks) {
+        await this.#removeUnchecked(net)
+        removed.push(net.name)
+      }
+      return removed
+    })
+  }
+
   /** Removes every user network without endpoints; returns their names. */
   async prune(): Promise<string[]> {
     return this.ctx.locks.with([NETWORKS_LOCK], async () => {

@@ -7,12 +7,14 @@
  *  2. make sure the default network `bridge` exists;
  *  3. remove berth-owned kernel objects the state does not know;
  *  4. re-create what the state says should exist but is missing;
- *  5. re-apply the whole firewall table, and hold the published host ports;
- *  6. re-adopt container processes that still run.
+ *  5. re-apply the whole firewall (at start), or compare it with the state
+ *     and restore it when it drifted (on demand); hold the published host
+ *     ports not held yet.
+ *
+ * Re-adopting container processes (daemon/adopt.ts) follows at start. On
+ * demand it runs alone (KeyedLock.exclusive): no operation is half-way.
  */
 import fs from 'node:fs/promises'
-import { planFirewallFor } from '../firewall/plan.js'
-import { BERTH_BRIDGE_TABLE } from '../firewall/render.js'
 import { formatCidr, formatIpv4, parseCidrText } from '../model/ipv4.js'
 import { OPT_BRIDGE_NAME } from '../model/parse-network.js'
 import type { Network } from '../model/types.js'
@@ -25,9 +27,10 @@ import {
   planUnfinished,
 } from '../plan/repair.js'
 import { describeOp } from '../plan/ops.js'
-import { applyPlan, applyBestEffort } from '../plan/tx.js'
+import { applyBestEffort } from '../plan/tx.js'
 import type { ServiceContext } from './context.js'
 import { etcFilesOf } from './endpoints.js'
+import type { FirewallGuard } from './firewall-guard.js'
 import { networkMap } from './lookup.js'
 import { newId } from '../model/ids.js'
 
@@ -75,7 +78,7 @@ const observe = async (ctx: ServiceContext): Promise<Observed> => {
 }
 
 /** Runs steps 1–5; returns a description of every repair made. */
-export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
+export const reconcile = async (ctx: ServiceContext, firewall: FirewallGuard, when: 'start' | 'demand'): Promise<string[]> => {
   const repaired: string[] = []
   const unfinished = planUnfinished(ctx.store.state)
   if (unfinished.ops.length > 0) {
@@ -106,12 +109,14 @@ export const reconcile = async (ctx: ServiceContext): Promise<string[]> => {
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
-  const bridgeTable = await ctx.kernel.nftTableExists(BERTH_BRIDGE_TABLE.family, BERTH_BRIDGE_TABLE.name)
-  await applyPlan(ctx.kernel.session(), planFirewallFor(state, bridgeTable))
-  // Hold every published host port again (a restart closed the sockets).
+  if (when === 'start') await firewall.restore()
+  else repaired.push(...(await firewall.check()).map(line => `restored the firewall: ${line}`))
+  // Hold the published host ports (a restart closed the sockets).
   for (const c of state.containers) {
     for (const p of c.ports) {
+      if (ctx.ports.holds(p)) continue
       if (!ctx.ports.reserve(p)) ctx.log.warn({ container: c.name, port: p }, 'a published host port is now used by another program')
+      else if (when === 'demand') repaired.push(`reserved host port ${p.hostIp}:${p.hostPort}/${p.proto} of container ${c.name} again`)
     }
   }
   return repaired

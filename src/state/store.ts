@@ -14,6 +14,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Container, State } from '../model/types.js'
+import { BerthError } from '../errors.js'
 import { STATE_VERSION, emptyState, parseState, serializeContainer, serializeStateFile } from './schema.js'
 
 /**
@@ -99,6 +100,7 @@ export class StateStore {
    * whose loss a restart repairs anyway; see service/recorded.ts.
    */
   async update(update: (s: State) => State, opts: { durable?: boolean } = {}): Promise<State> {
+    if (this.#destroyed) throw new BerthError('Unavailable', 'E_RESET', 'berthd was reset and is stopping; start it again')
     const next = update(this.#state)
     // Swapped synchronously: a check and the record it guards happen in one
     // step, which is what keeps concurrent requests from taking the same
@@ -120,6 +122,21 @@ export class StateStore {
       throw e
     }
     return next
+  }
+
+  #destroyed = false
+
+  /**
+   * Deletes state.json and the container files after the last write
+   * (`berth system reset`); any later update is refused. The data root
+   * itself goes when it is empty.
+   */
+  async destroy(): Promise<void> {
+    this.#destroyed = true
+    await this.#writing
+    await fs.rm(this.#containersDir, { recursive: true, force: true })
+    await fs.rm(this.file, { force: true })
+    await fs.rmdir(path.dirname(this.file)).catch(() => undefined)
   }
 
   /** Writes the files of what differs between `prev` and `next`. */
