@@ -148,6 +148,22 @@ export class World {
     await exited
   }
 
+  /** Waits until berthd exits by itself; its exit code, or undefined after `timeoutMs`. */
+  async waitExit(timeoutMs = 10_000): Promise<number | null | undefined> {
+    const d = this.#daemon
+    if (!d) return undefined
+    if (d.exitCode !== null) return d.exitCode
+    const code = await new Promise<number | null | undefined>(resolve => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs)
+      d.once('exit', c => {
+        clearTimeout(timer)
+        resolve(c)
+      })
+    })
+    if (code !== undefined) this.#daemon = undefined
+    return code
+  }
+
   daemonLog(): string {
     return fs.existsSync(this.#daemonLog) ? fs.readFileSync(this.#daemonLog, 'utf8') : ''
   }
