@@ -57,4 +57,7 @@ class NetnsGuard {
 // loopbackAliases(paths): the ifalias of `lo` in each netns (lo-alias.cc).
 Napi::Value LoopbackAliases(const Napi::CallbackInfo& info);
 
+// notifyDatagram(path, message): one AF_UNIX datagram (sd-notify.cc).
+Napi::Value NotifyDatagram(const Napi::CallbackInfo& info);
+
 }  // namespace berth

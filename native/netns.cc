@@ -221,6 +221,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bindPort", Napi::Function::New(env, BindPort));
   exports.Set("connectIn", Napi::Function::New(env, ConnectIn));
   exports.Set("loopbackAliases", Napi::Function::New(env, berth::LoopbackAliases));
+  exports.Set("notifyDatagram", Napi::Function::New(env, berth::NotifyDatagram));
   return exports;
 }
 

@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# systemd: systemd-analyze, which checks packaging/berthd.service.
 PACKAGES=(iproute2 nftables dnsutils socat busybox-static dnsmasq-base conntrack tcpdump iputils-ping
-          util-linux procps g++ make python3 dnsperf aardvark-dns)
+          util-linux procps g++ make python3 dnsperf aardvark-dns systemd)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

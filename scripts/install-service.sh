@@ -113,6 +113,6 @@ Now run:
   systemctl enable --now berthd
   journalctl -u berthd -f        # berthd logs JSON lines to the journal
 (after an update: systemctl daemon-reload && systemctl restart berthd; containers stay up)
-Group '$GROUP' is the API socket's group. To use berth without sudo: usermod -aG $GROUP <user>
-(this needs a berthd that hands /run/berth/berth.sock to group $GROUP; check with ls -l)
+Group '$GROUP' owns the API socket /run/berth/berth.sock (mode 0660; "group" in $CONFIG).
+To use berth without sudo: usermod -aG $GROUP <user>, then log in again.
 EOF

@@ -2,6 +2,8 @@
  * The CLI's only way to the daemon: HTTP over the unix socket named by
  * `-H unix://PATH`, else `$BERTH_HOST`, else /run/berth/berth.sock.
  */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
 import http from 'node:http'
 import type { Duplex } from 'node:stream'
 
@@ -24,11 +26,34 @@ export const socketPathOf = (host: string): string => {
   return host.slice('unix://'.length)
 }
 
+/**
+ * The name of the socket's group through NSS, as ls(1) shows it (the gid
+ * when the name is unknown); undefined when the socket cannot be seen.
+ */
+const groupOf = (socketPath: string): string | undefined => {
+  let gid: string
+  try {
+    gid = String(fs.statSync(socketPath).gid)
+  } catch {
+    return undefined
+  }
+  const entry = spawnSync('getent', ['group', gid], { encoding: 'utf8', timeout: 5000 })
+  return (entry.status === 0 ? entry.stdout.split(':')[0] : undefined) || gid
+}
+
+/** How to get the access a socket refused us (its group: see berthd --group). */
+const accessHint = (socketPath: string): string => {
+  const group = groupOf(socketPath)
+  if (group === undefined) return 'run as root (sudo berth …) or as a member of the group that owns the socket'
+  if (group === 'root' || group === '0') {
+    return 'run as root (sudo berth …); to let a group use berth, start berthd with --group <group> (or "group" in daemon.json)'
+  }
+  return `run as root (sudo berth …) or as a member of the "${group}" group (usermod -aG ${group} <user>, then log in again)`
+}
+
 const connectionError = (host: string, e: NodeJS.ErrnoException): CliError => {
   if (e.code === 'EACCES' || e.code === 'EPERM') {
-    return new CliError(
-      `permission denied while trying to connect to the berth daemon socket at ${host}: run berth as root or as a member of the socket's group`,
-    )
+    return new CliError(`permission denied while trying to connect to the berth daemon socket at ${host}: ${accessHint(socketPathOf(host))}`)
   }
   if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') {
     return new CliError(

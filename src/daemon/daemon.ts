@@ -12,6 +12,7 @@ import { loadNative } from '../kernel/native.js'
 import { PortReservations } from '../kernel/port-reservations.js'
 import { Rtnl } from '../kernel/rtnl.js'
 import { ensureSysctl, readSysctl } from '../kernel/sysctl.js'
+import { type ReloadPlan, planReload } from '../model/reload-config.js'
 import type { DaemonConfig } from '../model/types.js'
 import { parseResolvConf } from '../plan/etc-files.js'
 import { ContainerService } from '../service/containers.js'
@@ -28,6 +29,7 @@ import { SystemService } from '../service/system.js'
 import { StateStore } from '../state/store.js'
 import { acquirePidLock } from './pid-lock.js'
 import { adoptProcesses, removeStaleContainerDirs } from './adopt.js'
+import { resolveSocketGroup } from './socket-group.js'
 import { VERSION } from './version.js'
 
 
@@ -40,13 +42,19 @@ const SHUTDOWN_DEADLINE_MS = 10_000
 /** A running daemon. */
 export interface Daemon {
   readonly socketPath: string
+  /**
+   * Applies a configuration read again (SIGHUP): the reloadable keys take
+   * effect for what comes next, the others keep their running value (the
+   * plan names them). Nothing changes if it throws (a missing group).
+   */
+  reload(loaded: DaemonConfig): Promise<ReloadPlan>
   /** Stops serving; the data plane (netns, links, rules, processes) stays up. */
   close(): Promise<void>
   /** Settles when `berth system reset` has removed everything: the daemon should stop. */
   readonly reset: Promise<void>
 }
 
-const readHostResolv = (file: string) => () => {
+const readHostResolv = (file: string) => {
   try {
     return parseResolvConf(fs.readFileSync(file, 'utf8'))
   } catch {
@@ -56,6 +64,9 @@ const readHostResolv = (file: string) => () => {
 
 /** Starts berthd with `cfg`. */
 export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level: cfg.logLevel })): Promise<Daemon> => {
+  // First, so that a missing explicit group refuses to start before anything changed.
+  const socketGid = await resolveSocketGroup(cfg.group, log)
+  let current = cfg // swapped whole by reload()
   fs.mkdirSync(cfg.dataRoot, { recursive: true, mode: 0o700 })
   fs.mkdirSync(cfg.execRoot, { recursive: true, mode: 0o755 })
   const releasePid = acquirePidLock(path.join(cfg.execRoot, 'berthd.pid'))
@@ -75,13 +86,15 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
   const bridgeNetfilter = (await readSysctl('net.bridge.bridge-nf-call-iptables').catch(() => '0')) === '1'
   if (store.state.bridgeNetfilter !== bridgeNetfilter) await store.update(s => ({ ...s, bridgeNetfilter }))
   const ctx: ServiceContext = {
-    cfg,
+    get cfg() {
+      return current
+    },
     store,
     kernel,
     locks: new KeyedLock(),
     log,
     ports: new PortReservations(native),
-    hostResolv: readHostResolv(cfg.resolvConf),
+    hostResolv: () => readHostResolv(current.resolvConf),
   }
   const firewall = new FirewallGuard(ctx)
   const started = process.hrtime.bigint()
@@ -122,13 +135,23 @@ export const startDaemon = async (cfg: DaemonConfig, log: Logger = pino({ level:
     log,
   )
   const socketPath = path.join(cfg.execRoot, 'berth.sock')
-  await listenUnix(api.server, socketPath)
+  await listenUnix(api.server, socketPath, socketGid)
   log.info({ socket: socketPath, networks: store.state.networks.length, containers: store.state.containers.length }, 'berthd ready')
   let wasResetDone = false
   void reset.then(() => (wasResetDone = true))
   return {
     socketPath,
     reset,
+    reload: async loaded => {
+      const plan = planReload(current, loaded)
+      // The group is looked up again even if unchanged: it may have been created since.
+      const gid = await resolveSocketGroup(plan.next.group, log)
+      current = plan.next
+      log.level = current.logLevel
+      fs.chownSync(socketPath, -1, gid ?? process.getgid?.() ?? 0)
+      await dns.reconfigure()
+      return plan
+    },
     close: async () => {
       await api.shutdown(SHUTDOWN_DEADLINE_MS)
       firewall.close()

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /**
- * `berthd`: flags over /etc/berth/daemon.json over embedded defaults.
+ * `berthd`: flags over /etc/berth/daemon.json over embedded defaults; the
+ * same layering again on SIGHUP (see signals.ts).
  */
 import fs from 'node:fs'
 import { Command } from 'commander'
 import { pino } from 'pino'
 import { BerthError, messageOf } from '../errors.js'
+import { loadNative } from '../kernel/native.js'
 import { parsePoolFlag, resolveConfig } from '../model/parse-config.js'
 import { startDaemon } from './daemon.js'
+import { SystemdNotifier } from './sd-notify.js'
+import { runDaemon } from './signals.js'
 import { VERSION } from './version.js'
 
 const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json'
@@ -37,6 +41,7 @@ const main = async () => {
     .option('--dns-ttl <seconds>', 'TTL of the embedded DNS answers (default 600)')
     .option('--resolv-conf <path>', "the host's resolver file: search, options, upstreams (default /etc/resolv.conf)")
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal (default info)')
+    .option('-G, --group <group>', "the API socket's group, name or gid (default berth, if it exists)")
     .parse()
   const o = program.opts<Record<string, string | string[] | undefined>>()
   const pools = (o.defaultAddressPool as string[]).map(parsePoolFlag)
@@ -51,23 +56,17 @@ const main = async () => {
     'dns-ttl': o.dnsTtl === undefined ? undefined : /^\d+$/.test(String(o.dnsTtl)) ? Number(o.dnsTtl) : String(o.dnsTtl),
     'resolv-conf': o.resolvConf,
     'log-level': o.logLevel,
+    group: o.group,
   }
   const configFile = String(o.configFile)
-  const file = readConfigFile(configFile, configFile !== DEFAULT_CONFIG_FILE)
   const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined))
-  const cfg = resolveConfig(file, defined, configFile)
+  const loadConfig = () => resolveConfig(readConfigFile(configFile, configFile !== DEFAULT_CONFIG_FILE), defined, configFile)
+  const cfg = loadConfig()
   const log = pino({ level: cfg.logLevel })
-  const daemon = await startDaemon(cfg, log)
-  const stop = (signal: string) => {
-    log.info({ signal }, 'stopping; containers and their networks stay up')
-    void daemon.close().then(() => process.exit(0))
-  }
-  void daemon.reset.then(() => {
-    log.info('reset: every container, network, rule and state file berth made is gone; stopping')
-    void daemon.close().then(() => process.exit(0))
-  })
-  process.once('SIGTERM', () => stop('SIGTERM'))
-  process.once('SIGINT', () => stop('SIGINT'))
+  const native = loadNative()
+  // Before anything is spawned: children must not inherit NOTIFY_SOCKET.
+  const notifier = SystemdNotifier.fromEnv(process.env, (socket, message) => native.notifyDatagram(socket, message), log)
+  await runDaemon({ start: () => startDaemon(cfg, log), loadConfig, notifier, log, exit: code => process.exit(code) })
 }
 
 main().catch((e: unknown) => {

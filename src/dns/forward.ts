@@ -21,13 +21,15 @@ export type ForwardFailure = 'busy' | 'timeout'
 export class Forwarder {
   #pending = new Map<number, (msg: Buffer, from: string) => void>()
   #inflight = 0
+  #upstreams: readonly string[] = []
 
   private constructor(
     private readonly native: NativeNetns,
     private readonly nsPath: string,
     private readonly udp: dgram.Socket,
-    private readonly upstreams: readonly string[],
+    upstreams: readonly string[],
   ) {
+    this.setUpstreams(upstreams)
     udp.on('message', (msg, rinfo) => {
       if (msg.length >= 2) this.#pending.get(msg.readUInt16BE(0))?.(msg, rinfo.address)
     })
@@ -39,15 +41,20 @@ export class Forwarder {
     const fd = native.socketIn(nsPath, 'udp', '0.0.0.0', 0)
     const udp = dgram.createSocket('udp4')
     await new Promise<void>(resolve => udp.bind({ fd }, resolve))
-    return new Forwarder(native, nsPath, udp, upstreams.slice(0, FORWARD_LIMITS.maxServers))
+    return new Forwarder(native, nsPath, udp, upstreams)
+  }
+
+  /** Switches upstreams (a configuration reload); queries in flight finish with the old ones. */
+  setUpstreams(upstreams: readonly string[]): void {
+    this.#upstreams = upstreams.slice(0, FORWARD_LIMITS.maxServers)
   }
 
   /** The upstream answer to `query` (its id restored), or why there is none. */
   async forward(query: Buffer, tcp: boolean): Promise<Buffer | ForwardFailure> {
-    if (this.#inflight >= FORWARD_LIMITS.maxInFlight || this.upstreams.length === 0) return 'busy'
+    if (this.#inflight >= FORWARD_LIMITS.maxInFlight || this.#upstreams.length === 0) return 'busy'
     this.#inflight++
     try {
-      for (const server of this.upstreams) {
+      for (const server of this.#upstreams) {
         const answer = await (tcp ? this.#tcp(query, server) : this.#udp(query, server)).catch(() => undefined)
         if (answer) {
           const out = Buffer.from(answer)

@@ -26,6 +26,11 @@ export interface NativeNetns {
   connectIn(nsPath: string, ip: string, port: number): number
   /** The ifalias of `lo` in each netns ('' when none), null where the netns cannot be read. */
   loopbackAliases(nsPaths: readonly string[]): (string | null)[]
+  /**
+   * Sends one datagram to the AF_UNIX datagram socket at `socketPath`
+   * (`@name`: the abstract namespace), synchronously; throws with `errno`.
+   */
+  notifyDatagram(socketPath: string, message: string): void
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))

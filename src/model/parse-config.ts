@@ -41,6 +41,7 @@ const ConfigWire = z
     'dns-ttl': z.number().int().min(0).max(86400),
     'resolv-conf': z.string().startsWith('/'),
     'log-level': z.enum(LOG_LEVELS),
+    group: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\$?$/, 'a group name or a numeric gid'),
   })
   .partial()
   .strict()
@@ -79,6 +80,7 @@ export const resolveConfig = (file: unknown, flags: unknown, source: string): Da
     dnsTtl: m['dns-ttl'] ?? DEFAULT_CONFIG.dnsTtl,
     resolvConf: m['resolv-conf'] ?? DEFAULT_CONFIG.resolvConf,
     logLevel: m['log-level'] ?? DEFAULT_CONFIG.logLevel,
+    ...(m.group === undefined ? {} : { group: m.group }),
   }
   const bip = parseCidrText(cfg.bip)
   if (!bip || bip.cidr.prefix > 30 || bip.host === bip.cidr.addr || bip.host === lastOf(bip.cidr)) {

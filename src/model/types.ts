@@ -148,6 +148,11 @@ export interface DaemonConfig {
   /** TTL of the embedded DNS's answers, seconds (Docker: 600). */
   readonly dnsTtl: number
   readonly logLevel: string
+  /**
+   * The API socket's group (name or gid), given explicitly; absent: the
+   * default group `berth` if it exists (dockerd's `-G` and `docker` group).
+   */
+  readonly group?: string
   /** Directory holding named netns (ip-netns(8) uses /run/netns). */
   readonly netnsDir: string
   /** Directory whose `<netns>/` files ip-netns(8) mounts over /etc. */

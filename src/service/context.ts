@@ -36,6 +36,11 @@ export interface Kernel {
 
 /** Dependencies of the services. */
 export interface ServiceContext {
+  /**
+   * The configuration now. A reload (SIGHUP) swaps it whole: read it where
+   * a value is used instead of keeping a copy (see model/reload-config.ts
+   * for the keys that can change).
+   */
   readonly cfg: DaemonConfig
   readonly store: StateStore
   readonly kernel: Kernel
@@ -43,7 +48,7 @@ export interface ServiceContext {
   readonly log: Logger
   /** Host ports held for published ports. */
   readonly ports: PortReservations
-  /** The host's resolv.conf, read when a container is created. */
+  /** The host's resolv.conf (the configured one), read when a container is created. */
   readonly hostResolv: () => HostResolv
 }
 

@@ -39,7 +39,24 @@ export class DnsService {
 
   /** Attaches and detaches resolvers to match the state (serialized, idempotent). */
   sync(): Promise<void> {
-    const next = this.#syncing.then(() => this.#sync())
+    return this.#serialized(() => this.#sync())
+  }
+
+  /**
+   * The configuration was reloaded: the next answers carry the new TTL, and
+   * forwarding uses the new upstreams (`dns`, or the resolv.conf servers,
+   * read again). Serialized with sync() so no resolver misses the change.
+   */
+  reconfigure(): Promise<void> {
+    return this.#serialized(async () => {
+      this.#records = undefined
+      const upstreams = this.#upstreams()
+      for (const a of this.#attached.values()) a.forwarder.setUpstreams(upstreams)
+    })
+  }
+
+  #serialized(work: () => Promise<void>): Promise<void> {
+    const next = this.#syncing.then(work)
     this.#syncing = next.catch(() => undefined)
     return next
   }

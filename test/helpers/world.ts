@@ -122,11 +122,12 @@ export class World {
     ]
   }
 
-  /** Starts berthd in the host netns and waits until it answers. */
-  async start(extra: readonly string[] = []): Promise<void> {
+  /** Starts berthd in the host netns (`env` added to its environment) and waits until it answers. */
+  async start(extra: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<void> {
     const out = fs.openSync(this.#daemonLog, 'a')
     this.#daemon = spawn('nsenter', [`--net=/run/netns/${this.host}`, ...this.daemonArgv(extra)], {
       stdio: ['ignore', out, out],
+      env: { ...process.env, ...env },
     })
     fs.closeSync(out)
     const daemon = this.#daemon
@@ -138,14 +139,25 @@ export class World {
     throw new Error(`berthd did not come up: ${this.daemonLog()}`)
   }
 
-  /** Stops berthd (SIGTERM by PID; SIGKILL with `kill`). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Stops berthd (SIGTERM by PID; SIGKILL with `kill`); resolves to its exit code (null: killed by a signal). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const d = this.#daemon
     this.#daemon = undefined
-    if (!d || d.exitCode !== null) return
-    const exited = new Promise(r => d.once('exit', r))
+    if (!d) return null
+    if (d.exitCode !== null || d.signalCode !== null) return d.exitCode
+    const exited = new Promise<number | null>(r => d.once('exit', code => r(code)))
     d.kill(signal)
-    await exited
+    return exited
+  }
+
+  /** berthd's PID (nsenter execs it), while it runs. */
+  get daemonPid(): number | undefined {
+    return this.#daemon?.pid
+  }
+
+  /** Sends a signal to berthd (by PID) without waiting. */
+  signal(signal: NodeJS.Signals): void {
+    this.#daemon?.kill(signal)
   }
 
   /** Waits until berthd exits by itself; its exit code, or undefined after `timeoutMs`. */

@@ -136,3 +136,12 @@ tap.test('resolv-conf: an absolute path', async t => {
     t.throws(() => resolveConfig({ 'resolv-conf': bad }, {}, 'daemon.json'), configError(/^daemon\.json: resolv-conf/), JSON.stringify(bad))
   }
 })
+
+tap.test('group: the API socket\'s group, a name or a gid, only when given', async t => {
+  t.notOk('group' in resolveConfig({}, {}, 'f'), 'absent by default (berthd then tries group berth)')
+  t.equal(resolveConfig({ group: 'berth' }, {}, 'f').group, 'berth', 'an explicit berth is explicit')
+  t.equal(resolveConfig({ group: 'staff' }, { group: '65534' }, 'f').group, '65534', 'the flag wins; a gid is fine')
+  for (const bad of ['', '-x', 'a b', 'x:y', 'a'.repeat(33), 42]) {
+    t.throws(() => resolveConfig({ group: bad }, {}, 'daemon.json'), configError(/^daemon\.json: group/), JSON.stringify(bad))
+  }
+})
