@@ -7,58 +7,15 @@
  * every request carries a timeout because the package sets none.
  */
 import fs from 'node:fs'
-import { AttrStream, FlagsNew, type RtNetlinkSocket, type StreamData, ifla, rt } from 'netlink'
-import { parseIpv4 } from '../model/ipv4.js'
+import { FlagsNew, type RtNetlinkSocket, ifla, rt } from 'netlink'
+import { type LinkInfo, type RouteInfo, encode, errnoOf, hairpinMessage, ip4, mac, u32 } from './rtnl-codec.js'
+
+export { type LinkInfo, type RouteInfo, errnoOf }
 
 const TIMEOUT = { timeout: 5000 }
 const CREATE = { flags: FlagsNew.CREATE | FlagsNew.EXCL, ...TIMEOUT }
 const AF_INET = 2
 const MAIN_TABLE = 254
-
-/** Encodes attribute stream data into one buffer (nested attributes). */
-const encode = (data: StreamData): Buffer => {
-  const s = new AttrStream()
-  s.emit(data)
-  return Buffer.concat(s.bufs)
-}
-
-const ip4 = (text: string): Buffer => {
-  const n = parseIpv4(text)
-  if (n === undefined) throw new TypeError(`not an IPv4 address: ${text}`)
-  const b = Buffer.alloc(4)
-  b.writeUInt32BE(n)
-  return b
-}
-
-const mac = (text: string): Buffer => Buffer.from(text.split(':').map(h => parseInt(h, 16)))
-
-/** IFLA_LINK is a host-endian u32 the package types as raw bytes. */
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4)
-  b.writeUInt32LE(n)
-  return b
-}
-
-/** The errno name in a `netlink` rejection, e.g. `EEXIST`. */
-export const errnoOf = (e: unknown): string | undefined =>
-  /\b(E[A-Z0-9]+)\b/.exec(e instanceof Error ? e.message : String(e))?.[1]
-
-/** A link as berth observes it. */
-export interface LinkInfo {
-  readonly index: number
-  readonly name: string
-  readonly alias?: string | undefined
-  readonly master?: number | undefined
-  readonly up: boolean
-  readonly mtu?: number | undefined
-}
-
-/** An IPv4 route of the main table. */
-export interface RouteInfo {
-  readonly dst: string
-  readonly prefix: number
-  readonly oif?: number | undefined
-}
 
 /**
  * rtnetlink operations on one netns. Requests on one socket are serialized:
@@ -230,26 +187,9 @@ export class Rtnl {
     await this.#nl(nl => nl.setLink({ index, flags: { up: true }, change: { up: true } }, attrs, TIMEOUT))
   }
 
-  /**
-   * Turns on hairpin mode of a bridge port, so a frame can leave by the port
-   * it came in (a container reaching its own published port). Hand-built:
-   * the `netlink` package cannot mark IFLA_PROTINFO as nested, and without
-   * NLA_F_NESTED the kernel reads it as the old "port state" format.
-   */
+  /** Turns on hairpin mode of a bridge port (a container reaching its own published port). */
   async setHairpin(index: number): Promise<void> {
-    const AF_BRIDGE = 7
-    const IFLA_PROTINFO = 12
-    const NLA_F_NESTED = 0x8000
-    const IFLA_BRPORT_MODE = 4
-    const msg = Buffer.alloc(16 + 4 + 8)
-    msg.writeUInt8(AF_BRIDGE, 0) // ifinfomsg: family, pad, type, index, flags, change
-    msg.writeInt32LE(index, 4)
-    msg.writeUInt16LE(4 + 8, 16) // IFLA_PROTINFO | NLA_F_NESTED, holding:
-    msg.writeUInt16LE(IFLA_PROTINFO | NLA_F_NESTED, 18)
-    msg.writeUInt16LE(5, 20) //   IFLA_BRPORT_MODE (u8) = 1, padded to 8
-    msg.writeUInt16LE(IFLA_BRPORT_MODE, 22)
-    msg.writeUInt8(1, 24)
-    await this.#nl(nl => nl.request(19 /* RTM_SETLINK */, msg, TIMEOUT))
+    await this.#nl(nl => nl.request(19 /* RTM_SETLINK */, hairpinMessage(index), TIMEOUT))
   }
 
   /** Adds `ip/prefix` with its broadcast address. */
