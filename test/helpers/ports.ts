@@ -2,6 +2,7 @@
  * Helpers for published-port tests: echo servers in a container that answer
  * with the address they saw, and a client that asks them.
  */
+import { spawn } from 'node:child_process'
 import { run, type World } from './world.js'
 
 /** A container command: echo servers answering with the peer address. */
@@ -32,4 +33,39 @@ export const answer = async (w: World, netns: string, ip: string, port: number, 
   let got = ''
   for (let i = 0; i < 3 && got === ''; i++) got = await ask(w, netns, ip, port, proto)
   return got
+}
+
+/** A TCP connection held open by a socat client in a netns (started and killed by PID here). */
+export interface HeldConnection {
+  /** Sends `line` and resolves true when it comes back (the far side echoes). */
+  echo(line: string, timeoutMs?: number): Promise<boolean>
+  close(): void
+}
+
+/**
+ * Opens one TCP connection from `netns` to ip:port and keeps it open until
+ * close() or the test's end; the far side must echo (e.g. `socat … EXEC:cat`).
+ */
+export const holdConnection = (t: { teardown(fn: () => unknown): void }, netns: string, ip: string, port: number): HeldConnection => {
+  const child = spawn('ip', ['netns', 'exec', netns, 'socat', '-', `TCP:${ip}:${port},connect-timeout=2`], { stdio: ['pipe', 'pipe', 'ignore'] })
+  let seen = ''
+  child.stdout.on('data', (d: Buffer) => (seen += d.toString()))
+  child.stdin.on('error', () => {}) // a closed connection shows as a missing echo
+  const close = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+  t.teardown(close)
+  return {
+    close,
+    echo: async (line, timeoutMs = 3000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return false
+      child.stdin.write(`${line}\n`)
+      const end = Date.now() + timeoutMs
+      while (!seen.includes(`${line}\n`)) {
+        if (Date.now() > end) return false
+        await new Promise(r => setTimeout(r, 20))
+      }
+      return true
+    },
+  }
 }
