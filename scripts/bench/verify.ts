@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import type { World } from '../../test/helpers/world.js'
 
 const ipJson = <T>(args: readonly string[]): T => {
   const r = spawnSync('ip', ['-j', ...args], { encoding: 'utf8' })
@@ -65,4 +66,15 @@ export const sweepNetns = (re: RegExp): string[] => {
   const names = [...new Set([...netnsNames(), ...netnsMounts().map(m => m.slice('/run/netns/'.length))])].filter(n => re.test(n))
   for (const n of names) spawnSync('ip', ['netns', 'del', n])
   return names
+}
+
+/** What a destroyed world left behind: its netns, netns mounts, /etc/netns entries, its directory. */
+export const leftBehind = (w: World): string[] => {
+  const mine = new RegExp(`^bt${w.id}`)
+  return [
+    ...netnsNames().filter(n => mine.test(n)).map(n => `netns ${n}`),
+    ...netnsMounts().filter(m => mine.test(m.slice('/run/netns/'.length))).map(m => `mount ${m}`),
+    ...(fs.existsSync('/etc/netns') ? fs.readdirSync('/etc/netns').filter(n => mine.test(n)).map(n => `/etc/netns/${n}`) : []),
+    ...(fs.existsSync(w.dir) ? [w.dir] : []),
+  ]
 }
