@@ -9,6 +9,7 @@
  * per connection; a reset or garbage closes only that connection.
  */
 import dgram from 'node:dgram'
+import fs from 'node:fs'
 import net from 'node:net'
 import type { NativeNetns } from '../kernel/native.js'
 import { EMBEDDED_DNS } from '../plan/etc-files.js'
@@ -55,10 +56,19 @@ export class DnsListener {
     readonly tcpPort: number,
   ) {}
 
-  /** Opens both sockets inside the netns at `nsPath`. */
-  static async open(native: NativeNetns, nsPath: string, handle: QueryHandler): Promise<DnsListener> {
-    const udpFd = native.socketIn(nsPath, 'udp', EMBEDDED_DNS, 0)
-    const tcpFd = native.socketIn(nsPath, 'tcp', EMBEDDED_DNS, 0, 128)
+  /**
+   * Opens both sockets inside the netns at `nsPath`, on the given ports
+   * (throws when either is taken) or on ports the kernel picks.
+   */
+  static async open(native: NativeNetns, nsPath: string, handle: QueryHandler, ports?: { udp: number; tcp: number }): Promise<DnsListener> {
+    const udpFd = native.socketIn(nsPath, 'udp', EMBEDDED_DNS, ports?.udp ?? 0)
+    let tcpFd: number
+    try {
+      tcpFd = native.socketIn(nsPath, 'tcp', EMBEDDED_DNS, ports?.tcp ?? 0, 128)
+    } catch (e) {
+      fs.closeSync(udpFd)
+      throw e
+    }
     const udp = dgram.createSocket('udp4')
     udp.on('message', (msg, rinfo) => {
       void handle(msg, 'udp').then(

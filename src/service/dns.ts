@@ -6,12 +6,14 @@
  * The records are rebuilt (and swapped whole) when the state object
  * changed, so a change is visible to the very next query.
  */
+import path from 'node:path'
 import dnsPacket, { type Packet } from 'dns-packet'
 import { type Scope, decide, encodeUdp, formErr, lookupA, respond, udpLimit } from '../dns/answer.js'
 import { fastAnswer } from '../dns/fast.js'
 import { Forwarder } from '../dns/forward.js'
 import { DnsListener } from '../dns/listener.js'
 import { renderDnsNat } from '../dns/nat.js'
+import { DnsPortFiles, netnsInode } from '../dns/port-files.js'
 import { type DnsRecords, buildRecords } from '../dns/records.js'
 import type { NativeNetns } from '../kernel/native.js'
 import type { Container, State } from '../model/types.js'
@@ -31,11 +33,15 @@ export class DnsService {
   #attached = new Map<string, Attached>()
   #records: { state: State; records: DnsRecords; explicitNdots: boolean; scopes: Map<string, Scope> } | undefined
   #syncing: Promise<void> = Promise.resolve()
+  readonly #ports: DnsPortFiles
+  #pruned = false
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly native: NativeNetns,
-  ) {}
+  ) {
+    this.#ports = new DnsPortFiles(path.join(ctx.cfg.execRoot, 'dns'))
+  }
 
   /** Attaches and detaches resolvers to match the state (serialized, idempotent). */
   sync(): Promise<void> {
@@ -64,11 +70,15 @@ export class DnsService {
   async #sync(): Promise<void> {
     const s = this.ctx.store.state
     const want = new Map(s.containers.filter(c => c.status === 'ready' && usesEmbeddedDns(s, c)).map(c => [c.id, c]))
+    if (!this.#pruned) this.#ports.prune(new Set(s.containers.map(c => c.id)))
+    this.#pruned = true
     for (const [id, a] of this.#attached) {
       if (want.get(id)?.netns === a.netns) continue
       a.listener.close()
       a.forwarder.close()
       this.#attached.delete(id)
+      // Kept while the container exists: its table still points at those ports.
+      if (!s.containers.some(c => c.id === id)) this.#ports.remove(id)
     }
     for (const c of want.values()) {
       if (this.#attached.has(c.id)) continue
@@ -76,14 +86,27 @@ export class DnsService {
     }
   }
 
+  /**
+   * Opens the container's resolver. When its netns still has the table of
+   * an earlier attach (a restart), the same ports are bound again and the
+   * table is left as it is; otherwise new ports and a new table.
+   */
   async #attach(c: Container): Promise<void> {
     const nsPath = this.ctx.kernel.netns.path(c.netns)
-    const listener = await DnsListener.open(this.native, nsPath, (raw, t) => this.#handle(c.id, raw, t))
+    const handle = (raw: Buffer, t: 'udp' | 'tcp') => this.#handle(c.id, raw, t)
+    const netnsIno = netnsInode(nsPath)
+    const known = this.#ports.read(c.id)
+    const again = known?.netnsIno === netnsIno ? await DnsListener.open(this.native, nsPath, handle, known).catch(() => undefined) : undefined
+    const listener = again ?? (await DnsListener.open(this.native, nsPath, handle))
     let forwarder: Forwarder | undefined
     try {
       forwarder = await Forwarder.open(this.native, nsPath, this.#upstreams())
-      const commands = renderDnsNat(listener.udpPort, listener.tcpPort)
-      await applyPlan(this.ctx.kernel.session(), [{ kind: 'nft.apply', netns: c.netns, commands, undo: [] }])
+      if (!again) {
+        this.#ports.remove(c.id) // before the table changes: a crash in between must not leave a record of old ports
+        const commands = renderDnsNat(listener.udpPort, listener.tcpPort)
+        await applyPlan(this.ctx.kernel.session(), [{ kind: 'nft.apply', netns: c.netns, commands, undo: [] }])
+        this.#ports.write(c.id, { netnsIno, udp: listener.udpPort, tcp: listener.tcpPort })
+      }
     } catch (e) {
       listener.close()
       forwarder?.close()

@@ -6,6 +6,7 @@
 // held connections still alive, DNS back; `rm -f` still cleans up.
 // (restart.ts covers repairs of missing/leftover pieces; this file covers
 // what must *not* be touched.)
+import { spawn } from 'node:child_process'
 import t, { type Test } from 'tap'
 import { dig, digShort } from '../helpers/dns.js'
 import { ECHO_SERVERS, answer, holdConnection } from '../helpers/ports.js'
@@ -36,6 +37,13 @@ const links = (w: World, netns: string) =>
 
 /** The interfaces of the host netns and of every container netns. */
 const interfaces = (w: World) => Object.fromEntries([w.host, ...CONTAINERS.map(c => w.ns(c))].map(ns => [ns, links(w, ns)]))
+
+/** The embedded DNS's DNAT table in a container's netns (counters masked). */
+const dnsTable = (w: World, container: string): string =>
+  sh(['ip', 'netns', 'exec', w.ns(container), 'nft', 'list', 'table', 'ip', 'berth_dns']).stdout.replace(/packets \d+ bytes \d+/g, 'packets N bytes N')
+
+/** The UDP port the DNAT table sends 127.0.0.11:53 to. */
+const dnsUdpPort = (w: World, container: string): number => Number(/udp dport 53 .*dnat to 127\.0\.0\.11:(\d+)/.exec(dnsTable(w, container))?.[1])
 
 /** Container name → State.Pid, as berth reports it. */
 const pids = async (w: World): Promise<Record<string, number>> => {
@@ -76,6 +84,8 @@ t.test('the data plane outlives berthd, and a new berthd adopts it untouched', a
   t.ok(await direct.echo('hello-direct'), 'a container-to-container connection is open')
   const pidsBefore = await pids(w)
   const ifacesBefore = interfaces(w)
+  const dnsBefore = dnsTable(w, 'peer')
+  t.match(dnsBefore, /dnat to 127\.0\.0\.11:\d+/, 'peer has its DNS DNAT table')
   t.ok(Object.values(pidsBefore).every(p => p > 0), 'every container runs')
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -93,6 +103,7 @@ t.test('the data plane outlives berthd, and a new berthd adopts it untouched', a
       const ps = await w.ok(['ps'])
       for (const c of CONTAINERS) t.match(ps, new RegExp(`^\\w+\\s+${c}\\s.*\\sUp `, 'm'), `ps lists ${c} as up`)
       t.same(interfaces(w), ifacesBefore, 'no interface was re-created: same ifindex, MAC and addresses in every netns')
+      t.equal(dnsTable(w, 'peer'), dnsBefore, "the container's DNS table is left as it was (the same ports bound again)")
       t.ok(await viaPort.echo(`after-port-${signal}`), 'the connection through the published port survived the restart')
       t.ok(await direct.echo(`after-direct-${signal}`), 'the container-to-container connection survived the restart')
       t.same(await digShort(w, 'peer', 'web'), [webIp], 'DNS answers by name again (dig @127.0.0.11)')
@@ -102,6 +113,22 @@ t.test('the data plane outlives berthd, and a new berthd adopts it untouched', a
       t.same(complaints(w), [], 'and logged no warning or error')
     })
   }
+
+  await t.test('a DNS port taken while berthd is down: new ports and a new table', async t => {
+    const port = dnsUdpPort(w, 'peer')
+    t.ok(port > 0, `the table points at UDP port ${port}`)
+    await w.stop()
+    const squatter = spawn('ip', ['netns', 'exec', w.ns('peer'), 'socat', `UDP-LISTEN:${port},bind=127.0.0.11`, 'SYSTEM:true'], { stdio: 'ignore' })
+    t.teardown(() => squatter.kill('SIGKILL'))
+    for (let i = 0; i < 50 && !sh(['ip', 'netns', 'exec', w.ns('peer'), 'ss', '-lun']).stdout.includes(`127.0.0.11:${port} `); i++) {
+      await new Promise(r => setTimeout(r, 50))
+    }
+    await w.start()
+    t.not(dnsUdpPort(w, 'peer'), port, 'the table now points elsewhere')
+    t.same(await digShort(w, 'peer', 'web'), [webIp], 'and DNS answers')
+    t.same(complaints(w), [], 'without a warning')
+    squatter.kill('SIGKILL')
+  })
 
   viaPort.close()
   direct.close()
