@@ -56,6 +56,15 @@ export class DnsPortFiles {
     fs.rmSync(this.#file(id), { force: true })
   }
 
+  /** Removes the directory when no record is left (after a reset: nothing of berth's stays). */
+  removeDirIfEmpty(): void {
+    try {
+      fs.rmdirSync(this.dir)
+    } catch {
+      // missing, or records kept for the next start
+    }
+  }
+
   /** Removes the records of containers not in `known`. */
   prune(known: ReadonlySet<string>): void {
     const names = fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : []

@@ -168,5 +168,6 @@ export class DnsService {
       a.forwarder.close()
     }
     this.#attached.clear()
+    this.#ports.removeDirIfEmpty()
   }
 }

@@ -11,7 +11,7 @@ const files = (t: { teardown(fn: () => unknown): void }) => {
 }
 
 t.test('write, read back, remove', async t => {
-  const { f } = files(t)
+  const { dir, f } = files(t)
   t.equal(f.read('a'), undefined, 'nothing recorded yet (no directory)')
   f.write('a', { netnsIno: 4026532000, udp: 40001, tcp: 40002 })
   t.same(f.read('a'), { netnsIno: 4026532000, udp: 40001, tcp: 40002 })
@@ -20,6 +20,13 @@ t.test('write, read back, remove', async t => {
   f.remove('a')
   t.equal(f.read('a'), undefined, 'removed')
   t.doesNotThrow(() => f.remove('a'), 'removing a missing record is fine')
+  f.write('b', { netnsIno: 1, udp: 2, tcp: 3 })
+  f.removeDirIfEmpty()
+  t.same(f.read('b'), { netnsIno: 1, udp: 2, tcp: 3 }, 'a directory with records stays')
+  f.remove('b')
+  f.removeDirIfEmpty()
+  t.notOk(fs.existsSync(dir), 'an empty one goes')
+  t.doesNotThrow(() => f.removeDirIfEmpty(), 'a missing one is fine')
 })
 
 t.test('a damaged record reads as none (the slow path, never wrong ports)', async t => {
