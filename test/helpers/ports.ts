@@ -1,6 +1,7 @@
 /**
  * Helpers for published-port tests: echo servers in a container that answer
- * with the address they saw, and a client that asks them.
+ * with the address they saw, a client that asks them, and a TCP connection
+ * held open across an outage.
  */
 import { spawn } from 'node:child_process'
 import { run, type World } from './world.js'
