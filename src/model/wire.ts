@@ -49,12 +49,19 @@ const preview = (v: unknown): string => {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
+/** JSON's name for a value's type. */
+const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
+
 const describe = (i: z.core.$ZodIssue): string[] => {
   const at = i.path.map(String).join('.')
   if (i.code === 'unrecognized_keys') return i.keys.map(k => `unknown field "${at ? `${at}.` : ''}${k}"`)
   if (i.code === 'custom' && i.params && UNSUPPORTED in i.params) {
     const why = String(i.params[UNSUPPORTED])
     return [`${at} ${preview(i.input)} is not supported by berth${why ? ` (${why})` : ''}`]
+  }
+  if (i.code === 'invalid_type') {
+    const expected = i.expected === 'int' ? 'integer' : i.expected
+    return [`invalid type for ${at ? JSON.stringify(at) : 'the body'}: expected ${expected}, received ${typeOf(i.input)}`]
   }
   return [`${at || 'body'}: ${i.message}`]
 }

@@ -68,7 +68,7 @@ t.test('errors: status codes and messages', async t => {
   const api = (method: string, path: string, body?: string) => call(w.socket, method, path, body)
   const cases: [string, string, string | undefined, number, RegExp][] = [
     ['POST', '/networks/create', '{not json', 400, /invalid JSON body/],
-    ['POST', '/networks/create', '{"Name": 5}', 400, /invalid network create request: Name/],
+    ['POST', '/networks/create', '{"Name": 5}', 400, /invalid network create request: invalid type for "Name": expected string, received number/],
     ['POST', '/networks/create', '{"Name":"bridge"}', 409, /network with name bridge already exists/],
     ['POST', '/networks/create', `{"Name":"big","Labels":{"x":"${'a'.repeat(1 << 20)}"}}`, 400, /request body larger than/],
     ['GET', '/networks/nosuch', undefined, 404, /network nosuch not found/],

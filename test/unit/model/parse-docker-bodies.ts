@@ -103,14 +103,30 @@ tap.test('Docker fields berth cannot honour: refused when they ask for something
 
 tap.test('wrong types name the field and the expected type', async t => {
   const cases: [() => unknown, RegExp][] = [
-    [() => parseNetworkCreate({ Name: 'n', Internal: 'yes' }), /^invalid network create request: Internal: Invalid input: expected boolean, received string$/],
-    [() => parseNetworkCreate({ Name: 'n', IPAM: { Config: [{ Subnet: 10 }] } }), /IPAM\.Config\.0\.Subnet: Invalid input: expected string, received number/],
-    [() => parseNetworkCreate({ Name: 'n', Ingress: 'no' }), /Ingress: Invalid input: expected boolean, received string/],
-    [() => parseContainerCreate('web', { HostConfig: { Memory: 'lots' } }), /HostConfig\.Memory: Invalid input: expected number, received string/],
-    [() => parseContainerCreate('web', { HostConfig: { Memory: 1.5 } }), /HostConfig\.Memory: Invalid input: expected int, received number/],
-    [() => parseContainerCreate('web', { HostConfig: [] }), /HostConfig: Invalid input: expected object, received array/],
-    [() => parseConnect('n', { Container: 7 }), /Container: Invalid input: expected string, received number/],
-    [() => parseExec({ Cmd: ['a', 2] }), /Cmd\.1: Invalid input: expected string, received number/],
+    [() => parseNetworkCreate({ Name: 5 }), /^invalid network create request: invalid type for "Name": expected string, received number$/],
+    [() => parseNetworkCreate({ Name: 'n', Internal: 'yes' }), /^invalid network create request: invalid type for "Internal": expected boolean, received string$/],
+    [() => parseNetworkCreate({ Name: 'n', Driver: ['bridge'] }), /invalid type for "Driver": expected string, received array/],
+    [() => parseNetworkCreate({ Name: 'n', Options: { mtu: 1500 } }), /invalid type for "Options\.mtu": expected string, received number/],
+    [() => parseNetworkCreate({ Name: 'n', Labels: 'a=b' }), /invalid type for "Labels": expected record, received string/],
+    [() => parseNetworkCreate({ Name: 'n', IPAM: { Config: [{ Subnet: 10 }] } }), /invalid type for "IPAM\.Config\.0\.Subnet": expected string, received number/],
+    [() => parseNetworkCreate({ Name: 'n', IPAM: { Config: {} } }), /invalid type for "IPAM\.Config": expected array, received object/],
+    [() => parseNetworkCreate({ Name: 'n', Ingress: 'no' }), /invalid type for "Ingress": expected boolean, received string/],
+    [() => parseContainerCreate('web', { Cmd: 'sleep 1' }), /^invalid container create request: invalid type for "Cmd": expected array, received string$/],
+    [() => parseContainerCreate('web', { Hostname: false }), /invalid type for "Hostname": expected string, received boolean/],
+    [() => parseContainerCreate('web', { HostConfig: { NetworkMode: 1 } }), /invalid type for "HostConfig\.NetworkMode": expected string, received number/],
+    [() => parseContainerCreate('web', { HostConfig: { PortBindings: { '80/tcp': [{ HostPort: 80 }] } } }), /invalid type for "HostConfig\.PortBindings\.80\/tcp\.0\.HostPort": expected string, received number/],
+    [() => parseContainerCreate('web', { HostConfig: { Links: 'db' } }), /invalid type for "HostConfig\.Links": expected array, received string/],
+    [() => parseContainerCreate('web', { NetworkingConfig: { EndpointsConfig: { n: { Aliases: 'a' } } } }), /invalid type for "NetworkingConfig\.EndpointsConfig\.n\.Aliases": expected array, received string/],
+    [() => parseContainerCreate('web', { HostConfig: { Memory: 'lots' } }), /invalid type for "HostConfig\.Memory": expected number, received string/],
+    [() => parseContainerCreate('web', { HostConfig: { Memory: 1.5 } }), /invalid type for "HostConfig\.Memory": expected integer, received number/],
+    [() => parseContainerCreate('web', { HostConfig: [] }), /invalid type for "HostConfig": expected object, received array/],
+    [() => parseConnect('n', { Container: 7 }), /^invalid connect request: invalid type for "Container": expected string, received number$/],
+    [() => parseConnect('n', { Container: 'web', EndpointConfig: { IPAMConfig: { IPv4Address: 10 } } }), /invalid type for "EndpointConfig\.IPAMConfig\.IPv4Address": expected string, received number/],
+    [() => parseDisconnect({ Container: 'web', Force: 'yes' }), /^invalid disconnect request: invalid type for "Force": expected boolean, received string$/],
+    [() => parseDisconnect({ Container: null }), /invalid type for "Container": expected string, received null/],
+    [() => parseExec({ Cmd: ['a', 2] }), /^invalid exec request: invalid type for "Cmd\.1": expected string, received number$/],
+    [() => parseExec({ Cmd: 'ip addr' }), /invalid type for "Cmd": expected array, received string/],
+    [() => parseExecStart({ Detach: 'no' }), /^invalid exec start request: invalid type for "Detach": expected boolean, received string$/],
   ]
   for (const [fn, message] of cases) t.throws(fn, bad(message), String(message))
 })
@@ -118,16 +134,16 @@ tap.test('wrong types name the field and the expected type', async t => {
 tap.test('a body that is not an object where one is required', async t => {
   for (const body of [[], 'x', null, 5, true]) {
     const type = body === null ? 'null' : Array.isArray(body) ? 'array' : typeof body
-    t.throws(() => parseNetworkCreate(body), bad(new RegExp(`^invalid network create request: body: Invalid input: expected object, received ${type}$`)))
-    t.throws(() => parseConnect('n', body), bad(/^invalid connect request: body: Invalid input: expected object/))
-    t.throws(() => parseDisconnect(body), bad(/^invalid disconnect request: body: /))
-    t.throws(() => parseExec(body), bad(/^invalid exec request: body: /))
-    if (body !== null) t.throws(() => parseContainerCreate('web', body), bad(/^invalid container create request: body: /))
+    t.throws(() => parseNetworkCreate(body), bad(new RegExp(`^invalid network create request: invalid type for the body: expected object, received ${type}$`)))
+    t.throws(() => parseConnect('n', body), bad(/^invalid connect request: invalid type for the body: expected object/))
+    t.throws(() => parseDisconnect(body), bad(/^invalid disconnect request: invalid type for the body/))
+    t.throws(() => parseExec(body), bad(/^invalid exec request: invalid type for the body/))
+    if (body !== null) t.throws(() => parseContainerCreate('web', body), bad(/^invalid container create request: invalid type for the body/))
   }
   t.equal(parseContainerCreate('web', null).cmd.length, 0, 'container create: null is no body, like an empty one')
 })
 
 tap.test('many problems: the first few, and how many more', async t => {
   const body = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`X${i}`, i]))
-  t.throws(() => parseExec({ Cmd: 5, ...body }), bad(/^invalid exec request: Cmd: .*unknown field "X0"; .*; and \d+ more$/))
+  t.throws(() => parseExec({ Cmd: 5, ...body }), bad(/^invalid exec request: invalid type for "Cmd": .*unknown field "X0"; .*; and \d+ more$/))
 })
