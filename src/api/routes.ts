@@ -17,6 +17,7 @@ import type { StateStore } from '../state/store.js'
 import { toContainerJSON, toContainerSummary, toNetworkJSON } from './docker-types.js'
 import { readJson, sendJson } from './http-util.js'
 import { streamLogs } from './logs.js'
+import { checkListQuery, checkLogsQuery, checkWaitCondition, flag, noFilters, onlyDefault, onlyFalse, queryBool } from './query.js'
 
 /** What the handlers call. */
 export interface Services {
@@ -49,7 +50,6 @@ export interface Route {
 
 const ID = '([^/]+)'
 const p = (source: string) => new RegExp(`^${source}$`)
-const flag = (q: URLSearchParams, key: string) => ['1', 'true'].includes(q.get(key) ?? '')
 const param = (c: Call, i: number) => {
   try {
     return decodeURIComponent(c.params[i] ?? '')
@@ -72,11 +72,13 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: p('/networks'),
-    handle: async (c, s) =>
+    handle: async (c, s) => {
+      noFilters(c.query)
       sendJson(c.res, 200, [
         ...s.networks.list().map(n => networkJSON(s, n.id)),
         ...PREDEFINED_MODES.map(m => predefinedJSON(s.dataRoot, m, s.store.state)),
-      ]),
+      ])
+    },
   },
   {
     method: 'POST',
@@ -89,12 +91,17 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: p('/networks/prune'),
-    handle: async (c, s) => sendJson(c.res, 200, { NetworksDeleted: await s.networks.prune() }),
+    handle: async (c, s) => {
+      noFilters(c.query)
+      sendJson(c.res, 200, { NetworksDeleted: await s.networks.prune() })
+    },
   },
   {
     method: 'GET',
     path: p(`/networks/${ID}`),
     handle: async (c, s) => {
+      queryBool(c.query, 'verbose') // swarm details: berth has none to add
+      onlyDefault(c.query, 'scope', ['', 'local'], 'networks are local')
       const ref = param(c, 0)
       const mode = s.store.state.networks.some(n => n.name === ref || n.id.startsWith(ref)) ? undefined : findPredefined(s.dataRoot, ref)
       sendJson(c.res, 200, mode ? predefinedJSON(s.dataRoot, mode, s.store.state) : networkJSON(s, ref))
@@ -104,6 +111,8 @@ export const ROUTES: readonly Route[] = [
     method: 'DELETE',
     path: p(`/networks/${ID}`),
     handle: async (c, s) => {
+      queryBool(c.query, 'verbose') // swarm details: berth has none to add
+      onlyDefault(c.query, 'scope', ['', 'local'], 'networks are local')
       const ref = param(c, 0)
       const mode = findPredefined(s.dataRoot, ref)
       if (mode && !s.store.state.networks.some(n => n.id.startsWith(ref))) {
@@ -146,22 +155,33 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: p('/containers/json'),
-    handle: async (c, s) =>
-      sendJson(c.res, 200, s.containers.list(flag(c.query, 'all')).map(x => toContainerSummary(x, s.store.state))),
+    handle: async (c, s) => {
+      checkListQuery(c.query)
+      sendJson(c.res, 200, s.containers.list(flag(c.query, 'all')).map(x => toContainerSummary(x, s.store.state)))
+    },
   },
   {
     method: 'POST',
     path: p('/containers/create'),
     handle: async (c, s) => {
+      onlyDefault(c.query, 'platform', [''], 'containers run on the host')
       const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, await readJson(c.req)))
       sendJson(c.res, 201, { Id: created.container.id, Warnings: created.warnings })
     },
   },
-  { method: 'GET', path: p(`/containers/${ID}/json`), handle: async (c, s) => sendJson(c.res, 200, containerJSON(s, param(c, 0))) },
+  {
+    method: 'GET',
+    path: p(`/containers/${ID}/json`),
+    handle: async (c, s) => {
+      queryBool(c.query, 'size')
+      sendJson(c.res, 200, containerJSON(s, param(c, 0)))
+    },
+  },
   {
     method: 'POST',
     path: p(`/containers/${ID}/start`),
     handle: async (c, s) => {
+      onlyDefault(c.query, 'detachKeys', [''])
       await s.containers.start(param(c, 0))
       c.res.writeHead(204).end()
     },
@@ -170,6 +190,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p(`/containers/${ID}/wait`),
     handle: async (c, s) => {
+      checkWaitCondition(c.query)
       const gone = new AbortController()
       c.res.on('close', () => gone.abort())
       const code = await s.containers.wait(param(c, 0), gone.signal)
@@ -180,11 +201,20 @@ export const ROUTES: readonly Route[] = [
     method: 'DELETE',
     path: p(`/containers/${ID}`),
     handle: async (c, s) => {
+      queryBool(c.query, 'v') // volumes: berth has none
+      onlyFalse(c.query, 'link', 'in Docker it removes a link, not the container')
       await s.containers.remove(param(c, 0), flag(c.query, 'force'))
       c.res.writeHead(204).end()
     },
   },
-  { method: 'GET', path: p(`/containers/${ID}/logs`), handle: async (c, s) => streamLogs(c, s.containers, param(c, 0), flag(c.query, 'follow')) },
+  {
+    method: 'GET',
+    path: p(`/containers/${ID}/logs`),
+    handle: async (c, s) => {
+      checkLogsQuery(c.query)
+      await streamLogs(c, s.containers, param(c, 0), flag(c.query, 'follow'))
+    },
+  },
   {
     method: 'POST',
     path: p(`/containers/${ID}/exec`),
