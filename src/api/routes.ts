@@ -15,7 +15,7 @@ import type { NetworkService } from '../service/networks.js'
 import type { SystemService } from '../service/system.js'
 import type { StateStore } from '../state/store.js'
 import { toContainerJSON, toContainerSummary, toNetworkJSON } from './docker-types.js'
-import { readJson, sendJson } from './http-util.js'
+import { parseJsonBody, sendJson } from './http-util.js'
 import { streamLogs } from './logs.js'
 import { checkListQuery, checkLogsQuery, checkWaitCondition, flag, noFilters, onlyDefault, onlyFalse, queryBool } from './query.js'
 
@@ -39,6 +39,8 @@ export interface Call {
   readonly res: ServerResponse
   readonly params: readonly string[]
   readonly query: URLSearchParams
+  /** The whole request body (within the server's limit; routes that take none ignore it, as Docker does). */
+  readonly body: Buffer
 }
 
 /** A route: method, path pattern (groups become params), handler. */
@@ -57,6 +59,9 @@ const param = (c: Call, i: number) => {
     throw invalid('E_BAD_PATH', `invalid percent-encoding in path segment ${JSON.stringify(c.params[i])}`)
   }
 }
+
+/** The request's JSON body. */
+const body = (c: Call) => parseJsonBody(c.body, c.req.headers['content-type'])
 
 const networkJSON = (s: Services, ref: string) => toNetworkJSON(s.networks.inspect(ref), s.store.state)
 const containerJSON = (s: Services, ref: string) => {
@@ -84,7 +89,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p('/networks/create'),
     handle: async (c, s) => {
-      const net = await s.networks.create(parseNetworkCreate(await readJson(c.req)))
+      const net = await s.networks.create(parseNetworkCreate(body(c)))
       sendJson(c.res, 201, { Id: net.id, Warning: '' })
     },
   },
@@ -126,7 +131,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p(`/networks/${ID}/connect`),
     handle: async (c, s) => {
-      const r = parseConnect(param(c, 0), await readJson(c.req))
+      const r = parseConnect(param(c, 0), body(c))
       await s.endpoints.connect(r.container, r.attach)
       sendJson(c.res, 200, {})
     },
@@ -135,7 +140,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p(`/networks/${ID}/disconnect`),
     handle: async (c, s) => {
-      const r = parseDisconnect(await readJson(c.req))
+      const r = parseDisconnect(body(c))
       await s.endpoints.disconnect(r.container, param(c, 0))
       sendJson(c.res, 200, {})
     },
@@ -165,7 +170,7 @@ export const ROUTES: readonly Route[] = [
     path: p('/containers/create'),
     handle: async (c, s) => {
       onlyDefault(c.query, 'platform', [''], 'containers run on the host')
-      const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, await readJson(c.req)))
+      const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, body(c)))
       sendJson(c.res, 201, { Id: created.container.id, Warnings: created.warnings })
     },
   },
@@ -218,6 +223,6 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: p(`/containers/${ID}/exec`),
-    handle: async (c, s) => sendJson(c.res, 201, { Id: s.exec.create(param(c, 0), parseExec(await readJson(c.req)).cmd) }),
+    handle: async (c, s) => sendJson(c.res, 201, { Id: s.exec.create(param(c, 0), parseExec(body(c)).cmd) }),
   },
 ]
