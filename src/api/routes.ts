@@ -15,8 +15,9 @@ import type { NetworkService } from '../service/networks.js'
 import type { SystemService } from '../service/system.js'
 import type { StateStore } from '../state/store.js'
 import { toContainerJSON, toContainerSummary, toNetworkJSON } from './docker-types.js'
-import { readJson, sendJson } from './http-util.js'
+import { parseJsonBody, sendJson } from './http-util.js'
 import { streamLogs } from './logs.js'
+import { checkListQuery, checkLogsQuery, checkWaitCondition, flag, noFilters, onlyDefault, onlyFalse, queryBool } from './query.js'
 
 /** What the handlers call. */
 export interface Services {
@@ -38,6 +39,8 @@ export interface Call {
   readonly res: ServerResponse
   readonly params: readonly string[]
   readonly query: URLSearchParams
+  /** The whole request body (within the server's limit; routes that take none ignore it, as Docker does). */
+  readonly body: Buffer
 }
 
 /** A route: method, path pattern (groups become params), handler. */
@@ -49,7 +52,6 @@ export interface Route {
 
 const ID = '([^/]+)'
 const p = (source: string) => new RegExp(`^${source}$`)
-const flag = (q: URLSearchParams, key: string) => ['1', 'true'].includes(q.get(key) ?? '')
 const param = (c: Call, i: number) => {
   try {
     return decodeURIComponent(c.params[i] ?? '')
@@ -57,6 +59,9 @@ const param = (c: Call, i: number) => {
     throw invalid('E_BAD_PATH', `invalid percent-encoding in path segment ${JSON.stringify(c.params[i])}`)
   }
 }
+
+/** The request's JSON body. */
+const body = (c: Call) => parseJsonBody(c.body, c.req.headers['content-type'])
 
 const networkJSON = (s: Services, ref: string) => toNetworkJSON(s.networks.inspect(ref), s.store.state)
 const containerJSON = (s: Services, ref: string) => {
@@ -72,29 +77,36 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: p('/networks'),
-    handle: async (c, s) =>
+    handle: async (c, s) => {
+      noFilters(c.query)
       sendJson(c.res, 200, [
         ...s.networks.list().map(n => networkJSON(s, n.id)),
         ...PREDEFINED_MODES.map(m => predefinedJSON(s.dataRoot, m, s.store.state)),
-      ]),
+      ])
+    },
   },
   {
     method: 'POST',
     path: p('/networks/create'),
     handle: async (c, s) => {
-      const net = await s.networks.create(parseNetworkCreate(await readJson(c.req)))
+      const net = await s.networks.create(parseNetworkCreate(body(c)))
       sendJson(c.res, 201, { Id: net.id, Warning: '' })
     },
   },
   {
     method: 'POST',
     path: p('/networks/prune'),
-    handle: async (c, s) => sendJson(c.res, 200, { NetworksDeleted: await s.networks.prune() }),
+    handle: async (c, s) => {
+      noFilters(c.query)
+      sendJson(c.res, 200, { NetworksDeleted: await s.networks.prune() })
+    },
   },
   {
     method: 'GET',
     path: p(`/networks/${ID}`),
     handle: async (c, s) => {
+      queryBool(c.query, 'verbose') // swarm details: berth has none to add
+      onlyDefault(c.query, 'scope', ['', 'local'], 'networks are local')
       const ref = param(c, 0)
       const mode = s.store.state.networks.some(n => n.name === ref || n.id.startsWith(ref)) ? undefined : findPredefined(s.dataRoot, ref)
       sendJson(c.res, 200, mode ? predefinedJSON(s.dataRoot, mode, s.store.state) : networkJSON(s, ref))
@@ -104,6 +116,8 @@ export const ROUTES: readonly Route[] = [
     method: 'DELETE',
     path: p(`/networks/${ID}`),
     handle: async (c, s) => {
+      queryBool(c.query, 'verbose') // swarm details: berth has none to add
+      onlyDefault(c.query, 'scope', ['', 'local'], 'networks are local')
       const ref = param(c, 0)
       const mode = findPredefined(s.dataRoot, ref)
       if (mode && !s.store.state.networks.some(n => n.id.startsWith(ref))) {
@@ -117,7 +131,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p(`/networks/${ID}/connect`),
     handle: async (c, s) => {
-      const r = parseConnect(param(c, 0), await readJson(c.req))
+      const r = parseConnect(param(c, 0), body(c))
       await s.endpoints.connect(r.container, r.attach)
       sendJson(c.res, 200, {})
     },
@@ -126,7 +140,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p(`/networks/${ID}/disconnect`),
     handle: async (c, s) => {
-      const r = parseDisconnect(await readJson(c.req))
+      const r = parseDisconnect(body(c))
       await s.endpoints.disconnect(r.container, param(c, 0))
       sendJson(c.res, 200, {})
     },
@@ -146,22 +160,33 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: p('/containers/json'),
-    handle: async (c, s) =>
-      sendJson(c.res, 200, s.containers.list(flag(c.query, 'all')).map(x => toContainerSummary(x, s.store.state))),
+    handle: async (c, s) => {
+      checkListQuery(c.query)
+      sendJson(c.res, 200, s.containers.list(flag(c.query, 'all')).map(x => toContainerSummary(x, s.store.state)))
+    },
   },
   {
     method: 'POST',
     path: p('/containers/create'),
     handle: async (c, s) => {
-      const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, await readJson(c.req)))
+      onlyDefault(c.query, 'platform', [''], 'containers run on the host')
+      const created = await s.containers.create(parseContainerCreate(c.query.get('name') ?? undefined, body(c)))
       sendJson(c.res, 201, { Id: created.container.id, Warnings: created.warnings })
     },
   },
-  { method: 'GET', path: p(`/containers/${ID}/json`), handle: async (c, s) => sendJson(c.res, 200, containerJSON(s, param(c, 0))) },
+  {
+    method: 'GET',
+    path: p(`/containers/${ID}/json`),
+    handle: async (c, s) => {
+      queryBool(c.query, 'size')
+      sendJson(c.res, 200, containerJSON(s, param(c, 0)))
+    },
+  },
   {
     method: 'POST',
     path: p(`/containers/${ID}/start`),
     handle: async (c, s) => {
+      onlyDefault(c.query, 'detachKeys', [''])
       await s.containers.start(param(c, 0))
       c.res.writeHead(204).end()
     },
@@ -170,6 +195,7 @@ export const ROUTES: readonly Route[] = [
     method: 'POST',
     path: p(`/containers/${ID}/wait`),
     handle: async (c, s) => {
+      checkWaitCondition(c.query)
       const gone = new AbortController()
       c.res.on('close', () => gone.abort())
       const code = await s.containers.wait(param(c, 0), gone.signal)
@@ -180,14 +206,23 @@ export const ROUTES: readonly Route[] = [
     method: 'DELETE',
     path: p(`/containers/${ID}`),
     handle: async (c, s) => {
+      queryBool(c.query, 'v') // volumes: berth has none
+      onlyFalse(c.query, 'link', 'in Docker it removes a link, not the container')
       await s.containers.remove(param(c, 0), flag(c.query, 'force'))
       c.res.writeHead(204).end()
     },
   },
-  { method: 'GET', path: p(`/containers/${ID}/logs`), handle: async (c, s) => streamLogs(c, s.containers, param(c, 0), flag(c.query, 'follow')) },
+  {
+    method: 'GET',
+    path: p(`/containers/${ID}/logs`),
+    handle: async (c, s) => {
+      checkLogsQuery(c.query)
+      await streamLogs(c, s.containers, param(c, 0), flag(c.query, 'follow'))
+    },
+  },
   {
     method: 'POST',
     path: p(`/containers/${ID}/exec`),
-    handle: async (c, s) => sendJson(c.res, 201, { Id: s.exec.create(param(c, 0), parseExec(await readJson(c.req)).cmd) }),
+    handle: async (c, s) => sendJson(c.res, 201, { Id: s.exec.create(param(c, 0), parseExec(body(c)).cmd) }),
   },
 ]

@@ -1,25 +1,62 @@
 /**
  * HTTP/JSON over a unix socket (default /run/berth/berth.sock, mode 0660).
  * Routes come from the table in routes.ts; `POST /exec/{id}/start` upgrades
- * the connection to the multiplexed exec stream.
+ * the connection to the multiplexed exec stream (exec-upgrade.ts).
+ *
+ * Hostile or broken clients get a 4xx or a closed connection, never the
+ * daemon's attention for long: bodies are bounded (413, and the rest is not
+ * read), headers and bodies must arrive in time (408), and nothing a client
+ * sends reaches an unhandled exception.
  */
 import fs from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
-import { BerthError, conflict, httpStatus } from '../errors.js'
-import { shellExitCode } from '../service/processes.js'
-import { STDERR, STDOUT, exitFrame, frame } from './exec-stream.js'
-import { sendError, sendJson } from './http-util.js'
+import { conflict } from '../errors.js'
+import { handleUpgrade } from './exec-upgrade.js'
+import { HttpError, MAX_BODY, declaredTooLarge, lingerClose, parseTarget, readBody, sendError, sendJson, tooLarge } from './http-util.js'
+import { type ClientError, refuseClient } from './client-error.js'
 import { ROUTES, type Services } from './routes.js'
 
-/** Docker clients prefix paths with the API version: `/v1.41/networks`. */
-const stripVersion = (path: string) => path.replace(/^\/v\d+(\.\d+)?(?=\/)/, '')
+/**
+ * How long a client may take to send its request (milliseconds). Only the
+ * request: a response that takes long (wait, logs --follow, exec) is not
+ * cut by these.
+ */
+export interface ApiTimeouts {
+  /** For the request line and headers (then 408 and the connection is closed). */
+  readonly headersMs: number
+  /** For the whole request, body included (408). At least `headersMs`. */
+  readonly requestMs: number
+  /** An idle keep-alive connection is closed after this (Node adds a second of grace to what it advertises). */
+  readonly keepAliveMs: number
+  /** How often the two deadlines above are checked (their granularity). */
+  readonly checkIntervalMs: number
+}
 
-const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, s: Services, log: Logger) => {
-  const url = new URL(req.url ?? '/', 'http://berth')
-  const path = stripVersion(url.pathname)
+/** Production timeouts: generous for a local socket, short enough that slow clients do not pile up. */
+export const DEFAULT_TIMEOUTS: ApiTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 }
+
+/** What createApiServer can be told; every field has a production default. */
+export interface ApiOptions {
+  readonly timeouts?: Partial<ApiTimeouts>
+  /** Largest request body in bytes (413 past it); default {@link MAX_BODY}. */
+  readonly bodyLimit?: number
+}
+
+const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, s: Services, log: Logger, bodyLimit: number) => {
+  let target: ReturnType<typeof parseTarget>
+  try {
+    target = parseTarget(req.url)
+  } catch (e) {
+    return void sendError(res, e)
+  }
+  // llhttp still parses HTTP/0.9 request lines; Docker's API is HTTP/1.x.
+  if (req.httpVersionMajor !== 1) {
+    return sendJson(res, 505, { message: `HTTP/${req.httpVersion} is not supported: use HTTP/1.1` }, true)
+  }
+  const { path, query } = target
   let methodMismatch = false
   for (const route of ROUTES) {
     const m = route.path.exec(path)
@@ -29,38 +66,19 @@ const dispatch = async (req: http.IncomingMessage, res: http.ServerResponse, s: 
       continue
     }
     try {
-      await route.handle({ req, res, params: m.slice(1), query: url.searchParams }, s)
+      // The whole request first: one that never completes (a client gone or
+      // too slow mid-body) must not act on its headers alone.
+      const body = await readBody(req, bodyLimit)
+      await route.handle({ req, res, params: m.slice(1), query, body }, s)
     } catch (e) {
       const known = sendError(res, e)
-      if (!known || known.kind === 'System') log.error({ err: e, method: req.method, path }, 'request failed')
+      if (known instanceof HttpError) log.debug({ method: req.method, path, status: known.status }, known.message)
+      else if (!known || known.kind === 'System') log.error({ err: e, method: req.method, path }, 'request failed')
       else log.debug({ method: req.method, path, code: known.code }, known.message)
     }
     return
   }
   sendJson(res, methodMismatch ? 405 : 404, { message: `page not found: ${req.method} ${path}` })
-}
-
-/** Runs an exec over an upgraded connection. */
-const runExec = (socket: Duplex, id: string, s: Services, log: Logger) => {
-  let child
-  try {
-    child = s.exec.start(id)
-  } catch (e) {
-    const status = e instanceof BerthError ? httpStatus[e.kind] : 500
-    socket.end(`HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ message: (e as Error).message })}`)
-    return
-  }
-  socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n')
-  socket.pipe(child.stdin)
-  child.stdin.on('error', () => undefined) // the command may exit before reading stdin
-  child.stdout.on('data', (d: Buffer) => socket.write(frame(STDOUT, d)))
-  child.stderr.on('data', (d: Buffer) => socket.write(frame(STDERR, d)))
-  // A client that goes away takes its command with it (no orphans in the netns).
-  const abandon = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')
-  socket.on('error', abandon)
-  socket.on('close', abandon)
-  child.on('error', e => log.warn({ err: e }, 'exec failed to start'))
-  child.on('close', (code, signal) => socket.end(exitFrame(shellExitCode(code, signal))))
 }
 
 /** The API server and its orderly stop. */
@@ -78,24 +96,56 @@ export interface ApiServer {
 const isStreaming = (req: http.IncomingMessage) => req.method === 'GET' || /\/wait(\?|$)/.test(req.url ?? '')
 
 /** Builds the server (not yet listening). */
-export const createApiServer = (s: Services, log: Logger): ApiServer => {
+export const createApiServer = (s: Services, log: Logger, opts: ApiOptions = {}): ApiServer => {
+  const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts }
+  const bodyLimit = opts.bodyLimit ?? MAX_BODY
   const inflight = new Set<Promise<void>>()
   const upgraded = new Set<Duplex>()
-  const server = http.createServer((req, res) => {
-    const work = dispatch(req, res, s, log)
+  // The response being made on each connection (for clientError).
+  const answering = new WeakMap<Duplex, http.ServerResponse>()
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // A request pipelined after an answer that closed the connection (it is
+    // only lingering, see lingerClose) is never acted on.
+    if (req.socket.writableEnded) return void req.socket.destroy()
+    // An answer sent before the request was whole (a 413, a 408): the rest
+    // may never end, so the connection goes, lingering so the answer is read.
+    res.once('finish', () => {
+      if (req.complete) return
+      req.resume()
+      lingerClose(req.socket)
+    })
+    answering.set(req.socket, res)
+    res.once('close', () => answering.get(req.socket) === res && answering.delete(req.socket))
+    // A mutating request runs to its end even when its client leaves: the
+    // services complete or roll back, they are never cut halfway.
+    const work = dispatch(req, res, s, log, bodyLimit).catch((e: unknown) => log.error({ err: e }, 'request handling failed'))
     if (isStreaming(req)) return
     inflight.add(work)
     void work.finally(() => inflight.delete(work))
+  }
+  const server = http.createServer(
+    {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.requestMs,
+      keepAliveTimeout: t.keepAliveMs,
+      connectionsCheckingInterval: t.checkIntervalMs,
+    },
+    serve,
+  )
+  // A client may half-close once its request is sent and still read the
+  // answer; by default Node ends the connection as soon as it sees the EOF.
+  ;(server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
+  // `Expect: 100-continue`: refuse a too large body before the client sends it.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (declaredTooLarge(req, bodyLimit)) return void sendError(res, tooLarge(bodyLimit))
+    res.writeContinue()
+    serve(req, res)
   })
-  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+  server.on('clientError', (e: ClientError, socket: Duplex) => refuseClient(e, socket, log, answering.get(socket)))
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     upgraded.add(socket)
     socket.once('close', () => upgraded.delete(socket))
-    const m = /^\/exec\/([0-9a-f]+)\/start$/.exec(stripVersion(new URL(req.url ?? '/', 'http://berth').pathname))
-    if (!m?.[1] || req.method !== 'POST') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
-      return
-    }
-    runExec(socket, m[1], s, log)
+    handleUpgrade(req, socket, head, s, log, t.requestMs)
   })
   const shutdown = async (deadlineMs: number) => {
     const closed = new Promise<void>(resolve => server.close(() => resolve()))

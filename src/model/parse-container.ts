@@ -6,8 +6,9 @@ import { z } from 'zod'
 import { invalid } from '../errors.js'
 import { parseIpv4 } from './ipv4.js'
 import { checkHostname, checkObjectName } from './names.js'
-import { wireError } from './parse-network.js'
+import { CONTAINER_CONFIG, ENDPOINT_IPAM_CONFIG, ENDPOINT_SETTINGS, HOST_CONFIG } from './docker-fields.js'
 import { type PortRequest, parsePortBindings } from './ports.js'
+import { parseWire } from './wire.js'
 
 /** One requested network attachment. */
 export interface AttachRequest {
@@ -40,32 +41,33 @@ export interface ContainerCreateRequest {
   readonly links: readonly { readonly container: string; readonly alias: string }[]
 }
 
-const EndpointWire = z.object({
-  IPAMConfig: z.object({ IPv4Address: z.string().optional() }).nullish(),
+const EndpointWire = z.strictObject({
+  ...ENDPOINT_SETTINGS,
+  IPAMConfig: z.strictObject({ ...ENDPOINT_IPAM_CONFIG, IPv4Address: z.string().nullish() }).nullish(),
   Aliases: z.array(z.string()).nullish(),
-  MacAddress: z.string().optional(),
+  MacAddress: z.string().nullish(),
 })
 
-const CreateWire = z.object({
-  Hostname: z.string().optional(),
-  MacAddress: z.string().optional(),
+const CreateWire = z.strictObject({
+  ...CONTAINER_CONFIG,
+  Hostname: z.string().nullish(),
+  MacAddress: z.string().nullish(),
   Cmd: z.array(z.string()).nullish(),
   HostConfig: z
-    .object({
-      NetworkMode: z.string().optional(),
+    .strictObject({
+      ...HOST_CONFIG,
+      NetworkMode: z.string().nullish(),
       Links: z.array(z.string()).nullish(),
       PortBindings: z
-        .record(z.string(), z.array(z.object({ HostIp: z.string().optional(), HostPort: z.string().optional() })).nullable())
+        .record(z.string(), z.array(z.strictObject({ HostIp: z.string().optional(), HostPort: z.string().optional() })).nullable())
         .nullish(),
     })
     .nullish(),
-  NetworkingConfig: z
-    .object({ EndpointsConfig: z.record(z.string(), EndpointWire).nullish() })
-    .nullish(),
+  NetworkingConfig: z.strictObject({ EndpointsConfig: z.record(z.string(), EndpointWire.nullable()).nullish() }).nullish(),
 })
 
-const parseIpOption = (text: string | undefined): number | undefined => {
-  if (text === undefined || text === '') return undefined
+const parseIpOption = (text: string | null | undefined): number | undefined => {
+  if (!text) return undefined
   const ip = parseIpv4(text)
   if (ip === undefined) throw invalid('E_BAD_IP', `invalid IPv4 address ${JSON.stringify(text)}`)
   return ip
@@ -87,8 +89,8 @@ const parseLink = (text: string): { container: string; alias: string } => {
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/
 
 /** A unicast MAC (`--mac-address`), lower-case. */
-const parseMac = (text: string | undefined): string | undefined => {
-  if (text === undefined || text === '') return undefined
+const parseMac = (text: string | null | undefined): string | undefined => {
+  if (!text) return undefined
   const mac = text.toLowerCase()
   if (!MAC.test(mac) || parseInt(mac.slice(0, 2), 16) & 1) throw invalid('E_MAC', `invalid MAC address ${JSON.stringify(text)}: expected a unicast xx:xx:xx:xx:xx:xx`)
   return mac
@@ -96,7 +98,7 @@ const parseMac = (text: string | undefined): string | undefined => {
 
 type EndpointSpec = z.infer<typeof EndpointWire>
 
-const toAttach = (network: string, ep: EndpointSpec | undefined, mac?: string): AttachRequest => ({
+const toAttach = (network: string, ep: EndpointSpec | null | undefined, mac?: string | null): AttachRequest => ({
   network,
   ip: parseIpOption(ep?.IPAMConfig?.IPv4Address),
   aliases: parseAliases(ep?.Aliases),
@@ -136,9 +138,7 @@ export const parseContainerCreate = (
   body: unknown,
 ): ContainerCreateRequest => {
   if (!name) throw invalid('E_NAME_REQUIRED', 'a container name is required (--name)')
-  const wire = CreateWire.safeParse(body ?? {})
-  if (!wire.success) throw wireError('container create request', wire.error)
-  const w = wire.data
+  const w = parseWire(CreateWire, body ?? {}, 'container create request')
   return {
     name: checkObjectName(name, 'container'),
     hostname: w.Hostname ? checkHostname(w.Hostname) : undefined,
@@ -149,7 +149,7 @@ export const parseContainerCreate = (
   }
 }
 
-const ConnectWire = z.object({
+const ConnectWire = z.strictObject({
   Container: z.string().min(1),
   EndpointConfig: EndpointWire.nullish(),
 })
@@ -159,28 +159,16 @@ export const parseConnect = (
   network: string,
   body: unknown,
 ): { container: string; attach: AttachRequest } => {
-  const wire = ConnectWire.safeParse(body)
-  if (!wire.success) throw wireError('connect request', wire.error)
-  return {
-    container: wire.data.Container,
-    attach: toAttach(network, wire.data.EndpointConfig ?? undefined),
-  }
+  const w = parseWire(ConnectWire, body, 'connect request')
+  return { container: w.Container, attach: toAttach(network, w.EndpointConfig ?? undefined) }
 }
 
-const DisconnectWire = z.object({ Container: z.string().min(1), Force: z.boolean().optional() })
+// Force (Docker: drop the endpoint of a container the daemon lost) changes nothing here.
+const DisconnectWire = z.strictObject({ Container: z.string().min(1), Force: z.boolean().nullish() })
 
 /** Parses `POST /networks/{id}/disconnect`. */
 export const parseDisconnect = (body: unknown): { container: string } => {
-  const wire = DisconnectWire.safeParse(body)
-  if (!wire.success) throw wireError('disconnect request', wire.error)
-  return { container: wire.data.Container }
+  return { container: parseWire(DisconnectWire, body, 'disconnect request').Container }
 }
 
-const ExecWire = z.object({ Cmd: z.array(z.string()).min(1, 'a command is required') })
-
-/** Parses an exec request: the command to run in the container's netns. */
-export const parseExec = (body: unknown): { cmd: string[] } => {
-  const wire = ExecWire.safeParse(body)
-  if (!wire.success) throw wireError('exec request', wire.error)
-  return { cmd: wire.data.Cmd }
-}
+export { parseExec } from './parse-exec.js'

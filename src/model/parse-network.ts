@@ -5,7 +5,9 @@
 import { z } from 'zod'
 import { invalid } from '../errors.js'
 import { type Cidr, contains, lastOf, parseCidrText, parseIpv4, within } from './ipv4.js'
+import { IPAM_CONFIG, NETWORK_CREATE } from './docker-fields.js'
 import { checkIfname, checkObjectName } from './names.js'
+import { parseWire } from './wire.js'
 
 /** Docker option keys berth understands for bridge networks. */
 export const OPT_BRIDGE_NAME = 'com.docker.network.bridge.name'
@@ -50,38 +52,33 @@ export interface NetworkCreateRequest {
 
 const StringMap = z.record(z.string(), z.string())
 
-const NetworkCreateWire = z.object({
+const NetworkCreateWire = z.strictObject({
+  ...NETWORK_CREATE,
   Name: z.string(),
-  Driver: z.string().optional(),
-  Internal: z.boolean().optional(),
-  Attachable: z.boolean().optional(),
-  EnableIPv6: z.boolean().optional(),
-  CheckDuplicate: z.boolean().optional(),
+  Driver: z.string().nullish(),
+  Internal: z.boolean().nullish(),
+  Attachable: z.boolean().nullish(),
+  EnableIPv6: z.boolean().nullish(),
   IPAM: z
-    .object({
-      Driver: z.string().optional(),
+    .strictObject({
+      Driver: z.string().nullish(),
       Config: z
         .array(
-          z.object({
-            Subnet: z.string().optional(),
-            Gateway: z.string().optional(),
-            IPRange: z.string().optional(),
+          z.strictObject({
+            ...IPAM_CONFIG,
+            Subnet: z.string().nullish(),
+            Gateway: z.string().nullish(),
+            IPRange: z.string().nullish(),
           }),
         )
         .nullish(),
+      // Docker's default IPAM driver takes no options and ignores them, as berth does.
       Options: StringMap.nullish(),
     })
-    .optional(),
+    .nullish(),
   Options: StringMap.nullish(),
   Labels: StringMap.nullish(),
 })
-
-/** Turns a zod failure into berth's InvalidParameter error. */
-export const wireError = (what: string, err: z.ZodError) =>
-  invalid(
-    'E_BAD_REQUEST',
-    `invalid ${what}: ${err.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-  )
 
 const cidrOrThrow = (text: string, what: string): Cidr => {
   const parsed = parseCidrText(text)
@@ -112,9 +109,7 @@ const parseChildOptions = (driver: 'macvlan' | 'ipvlan', options: Record<string,
 
 /** Parses and checks everything that does not depend on other networks. */
 export const parseNetworkCreate = (body: unknown): NetworkCreateRequest => {
-  const wire = NetworkCreateWire.safeParse(body)
-  if (!wire.success) throw wireError('network create request', wire.error)
-  const w = wire.data
+  const w = parseWire(NetworkCreateWire, body, 'network create request')
   const name = checkObjectName(w.Name, 'network')
   const driver = w.Driver ?? 'bridge'
   if (driver !== 'bridge' && driver !== 'macvlan' && driver !== 'ipvlan') {

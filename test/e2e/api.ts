@@ -68,9 +68,9 @@ t.test('errors: status codes and messages', async t => {
   const api = (method: string, path: string, body?: string) => call(w.socket, method, path, body)
   const cases: [string, string, string | undefined, number, RegExp][] = [
     ['POST', '/networks/create', '{not json', 400, /invalid JSON body/],
-    ['POST', '/networks/create', '{"Name": 5}', 400, /invalid network create request: Name/],
+    ['POST', '/networks/create', '{"Name": 5}', 400, /invalid network create request: invalid type for "Name": expected string, received number/],
     ['POST', '/networks/create', '{"Name":"bridge"}', 409, /network with name bridge already exists/],
-    ['POST', '/networks/create', `{"Name":"big","Labels":{"x":"${'a'.repeat(1 << 20)}"}}`, 400, /request body larger than/],
+    ['POST', '/networks/create', `{"Name":"big","Labels":{"x":"${'a'.repeat(1 << 20)}"}}`, 413, /request body larger than 1048576 bytes/],
     ['GET', '/networks/nosuch', undefined, 404, /network nosuch not found/],
     ['DELETE', '/networks/bridge', undefined, 403, /pre-defined network/],
     ['POST', '/networks/bridge/connect', '{}', 400, /invalid connect request/],

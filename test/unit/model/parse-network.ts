@@ -156,7 +156,7 @@ tap.test('wrong types in the body are E_BAD_REQUEST', async t => {
   ]) {
     refuses(t, body, 'E_BAD_REQUEST', /^invalid network create request: /)
   }
-  refuses(t, { Name: 'n', Internal: 'yes' }, 'E_BAD_REQUEST', /Internal: /)
+  refuses(t, { Name: 'n', Internal: 'yes' }, 'E_BAD_REQUEST', /invalid type for "Internal": expected boolean, received string/)
 })
 
 tap.test('enable_icc and enable_ip_masquerade: Go’s ParseBool spellings, true when absent', async t => {
