@@ -133,7 +133,11 @@ export class KernelSession implements OpApplier {
         if (op.netns && !this.netns.exists(op.netns)) return
         const rtnl = this.#rtnl(op.netns)
         this.#indexes.delete(`${op.netns ?? ''}/${op.name}`)
-        if (op.alias !== undefined && (await rtnl.linkAlias(op.name)) !== op.alias) return // gone, or not ours
+        if (op.alias !== undefined) {
+          const alias = await rtnl.linkAlias(op.name)
+          const ours = alias === op.alias || (op.unmarked === true && alias === undefined)
+          if (!ours) return // gone, or not ours
+        }
         return rtnl.deleteLink(op.name)
       }
       case 'addr.add':

@@ -83,3 +83,14 @@ export const checkHostname = (name: string): string => {
   }
   return name
 }
+
+/**
+ * True when `name` is the name berth derives from the id in `alias` (a
+ * user bridge or a veth host end): a link so named is the one berth made
+ * for that object even before it carries the alias.
+ */
+export const isDerivedName = (name: string, alias: string): boolean => {
+  if (!alias.startsWith(OWNER_ALIAS_PREFIX)) return false
+  const id = alias.slice(OWNER_ALIAS_PREFIX.length)
+  return name === bridgeName(id) || name === vethName(id)
+}

@@ -60,6 +60,11 @@ export type Op =
       readonly name: string
       /** When given, only a link carrying this ifalias is deleted (never a foreign one). */
       readonly alias?: string | undefined
+      /**
+       * Also delete the link when it carries no ifalias at all: a create cut
+       * between making the link and marking it (see planUnfinished).
+       */
+      readonly unmarked?: boolean | undefined
     }
   | {
       readonly kind: 'addr.add' | 'addr.delete'

@@ -11,8 +11,8 @@
 import { subnetOf } from '../drivers/bridge/plan-network.js'
 import { hasHostSide, planEndpointCreate, planEndpointRefresh, planEndpointRemove, planNetworkCreate, planNetworkRemove } from '../drivers/driver.js'
 import { overlaps } from '../model/ipv4.js'
-import { OWNER_ALIAS_PREFIX, ownerAlias } from '../model/names.js'
-import type { Container, Endpoint, Network, State } from '../model/types.js'
+import { OWNER_ALIAS_PREFIX, isDerivedName, ownerAlias } from '../model/names.js'
+import type { Container, Endpoint, Lifecycle, Network, State } from '../model/types.js'
 import type { Op } from './ops.js'
 import { routeCarrier } from './route.js'
 import { ownsNetns, planSandboxCreate, planSandboxRemove } from './sandbox.js'
@@ -30,6 +30,19 @@ export interface Observed {
 }
 
 /**
+ * The teardown of what an interrupted create may have made. Making a link
+ * and marking it with berth's ifalias are two netlink requests, so a crash
+ * between them leaves the link unmarked — and garbage removal, which goes
+ * by the alias, would never take it. A link whose name berth derived from
+ * the id of the object recorded as `creating` is taken as berth's too; a
+ * user-chosen name (`com.docker.network.bridge.name`) still needs the alias.
+ */
+const teardown = (status: Lifecycle, ops: Op[]): Op[] =>
+  status !== 'creating'
+    ? ops
+    : ops.map(op => (op.kind === 'link.delete' && op.alias !== undefined && isDerivedName(op.name, op.alias) ? { ...op, unmarked: true } : op))
+
+/**
  * What a crash left half-done: objects recorded as `creating` or `removing`
  * are torn down (tolerantly) and dropped from the state. A create is redone
  * by the user; a removal is thereby completed.
@@ -40,7 +53,7 @@ export const planUnfinished = (s: State): { ops: Op[]; state: State; touched: Re
   const touched = new Set<string>()
   for (const c of s.containers) {
     if (c.status !== 'ready') {
-      ops.push(...planSandboxRemove(c))
+      ops.push(...teardown(c.status, planSandboxRemove(c)))
       continue
     }
     const unfinished = c.endpoints.filter(e => e.status !== 'ready')
@@ -50,10 +63,10 @@ export const planUnfinished = (s: State): { ops: Op[]; state: State; touched: Re
       continue
     }
     touched.add(c.id)
-    ops.push(...unfinished.flatMap(e => planEndpointRemove(c, e)))
+    ops.push(...unfinished.flatMap(e => teardown(e.status, planEndpointRemove(c, e))))
     containers.push({ ...c, endpoints: c.endpoints.filter(e => e.status === 'ready') })
   }
-  ops.push(...s.networks.filter(n => n.status !== 'ready').flatMap(planNetworkRemove))
+  ops.push(...s.networks.filter(n => n.status !== 'ready').flatMap(n => teardown(n.status, planNetworkRemove(n))))
   const networks = s.networks.filter(n => n.status === 'ready')
   const same = containers.length === s.containers.length && networks.length === s.networks.length && touched.size === 0
   return { ops, state: same ? s : { ...s, networks, containers }, touched }

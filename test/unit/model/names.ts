@@ -10,6 +10,7 @@ import {
   checkObjectName,
   containerIfname,
   containerMac,
+  isDerivedName,
   netnsName,
   ownerAlias,
   shortId,
@@ -111,4 +112,12 @@ t.test('container names need 2+ characters (Docker), network names do not', asyn
   for (const ok of ['ab', 'a1', 'a_', 'a.', 'a-', 'db1']) t.equal(checkObjectName(ok, 'container'), ok)
   t.throws(() => checkObjectName('', 'container'), { code: 'E_NAME_CHARS' })
   t.throws(() => checkObjectName('-a', 'container'), { code: 'E_NAME_CHARS' }, 'two characters must still start right')
+})
+
+t.test('isDerivedName: the bridge and veth names berth derives from the id in an owner alias', async t => {
+  t.ok(isDerivedName('br-0123456789ab', 'berth:0123456789abcdef'))
+  t.ok(isDerivedName('veth0123456', 'berth:0123456789abcdef'))
+  t.notOk(isDerivedName('mybr', 'berth:0123456789abcdef'), 'a user-chosen bridge name')
+  t.notOk(isDerivedName('br-0123456789ab', 'berth:ffff'), 'another object’s id')
+  t.notOk(isDerivedName('br-0123456789ab', 'docker:0123456789abcdef'), 'not berth’s alias')
 })

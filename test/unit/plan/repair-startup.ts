@@ -23,9 +23,8 @@ tap.test('planUnfinished: containers being created or removed are torn down and 
   const dying = container('b0000000000000000000', 'dying', [], 'removing')
   const s: State = { ...STATE, containers: [half, WEB, dying] }
   const r = planUnfinished(s)
-  t.strictSame(r.ops, [...planSandboxRemove(half), ...planSandboxRemove(dying)])
   t.strictSame(r.ops, [
-    { kind: 'link.delete', name: 'vetha1ccccc', alias: 'berth:a1cccccccccc' },
+    { kind: 'link.delete', name: 'vetha1ccccc', alias: 'berth:a1cccccccccc', unmarked: true },
     { kind: 'files.remove', netns: 'berth-half' },
     { kind: 'netns.delete', netns: 'berth-half' },
     { kind: 'files.remove', netns: 'berth-dying' },
@@ -41,9 +40,9 @@ tap.test('planUnfinished: unsettled endpoints of a ready container are removed, 
   const c = { ...WEB, endpoints: [EP0, joining, EP1, leaving], nextIfIndex: 4 }
   const r = planUnfinished({ ...STATE, containers: [c] })
   t.strictSame(r.ops, [
-    { kind: 'link.delete', name: 'vethe2ddddd', alias: 'berth:e2dddddddddd' },
+    { kind: 'link.delete', name: 'vethe2ddddd', alias: 'berth:e2dddddddddd', unmarked: true },
     { kind: 'link.delete', name: 'vethe3eeeee', alias: 'berth:e3eeeeeeeeee' },
-  ])
+  ], 'a connect cut before its veth was marked is undone too; a removal only deletes marked links')
   t.strictSame(r.state.containers, [{ ...WEB, endpoints: [EP0, EP1], nextIfIndex: 4 }], 'ready endpoints keep their order; ifnames are not reused')
   t.strictSame([...r.touched], [WEB.id], 'the container is marked as touched')
   t.notOk(r.ops.some(op => op.kind === 'netns.delete'), 'the container’s sandbox stays')
@@ -55,12 +54,19 @@ tap.test('planUnfinished: networks being created or removed are removed after th
   const half = container('a0000000000000000000', 'half', [endpoint('a1cccccccccc', DEF, 'eth0', '172.17.0.3')], 'creating')
   const s: State = { networks: [newNet, DEF, oldNet, CUS], containers: [WEB, half], poolCursor: 3, forwardingByBerth: true }
   const r = planUnfinished(s)
-  t.strictSame(r.ops, [...planSandboxRemove(half), ...planNetworkRemove(newNet), ...planNetworkRemove(oldNet)])
   t.strictSame(r.ops.slice(-2), [
-    { kind: 'link.delete', name: 'br-a22222222222', alias: `berth:${newNet.id}` },
+    { kind: 'link.delete', name: 'br-a22222222222', alias: `berth:${newNet.id}`, unmarked: true },
     { kind: 'link.delete', name: 'br-b33333333333', alias: `berth:${oldNet.id}` },
   ])
   t.strictSame(r.state, { networks: [DEF, CUS], containers: [WEB], poolCursor: 3, forwardingByBerth: true }, 'the rest of the state is kept')
+})
+
+tap.test('planUnfinished: only names berth derived from the id are deleted unmarked', async t => {
+  // A network created with com.docker.network.bridge.name=mybr: an unmarked `mybr` may be the user's own.
+  const named = network('a4444444444444444444', 'named', 'mybr', '172.21.0.0/16', '172.21.0.1', 'creating')
+  const r = planUnfinished({ ...STATE, networks: [...STATE.networks, named] })
+  t.strictSame(r.ops, planNetworkRemove(named))
+  t.strictSame(r.ops, [{ kind: 'link.delete', name: 'mybr', alias: `berth:${named.id}` }], 'alias-checked only')
 })
 
 tap.test('planUnfinished does not modify its input', async t => {
