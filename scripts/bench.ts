@@ -11,7 +11,7 @@
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { World } from '../test/helpers/world.js'
-import { Api } from './bench/api.js'
+import { Api } from '../test/helpers/api.js'
 import { type DnsResult, benchDns, dnsText } from './bench/dns.js'
 import { BERTH_NET, benchAttach } from './bench/attach.js'
 import { type PortResults, benchPorts, portsText } from './bench/ports.js'

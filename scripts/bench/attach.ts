@@ -5,7 +5,7 @@
  * the last measured one) are checked to have done the real work.
  */
 import type { World } from '../../test/helpers/world.js'
-import type { Api } from './api.js'
+import type { Api } from '../../test/helpers/api.js'
 import { type BaselineNet, type Sandbox, batchAttach, batchDetach, scriptAttach, scriptDetach, setupBaselineNet } from './baseline.js'
 import { type Series, type Summary, msSince, summarise } from './stats.js'
 import { checkAttached, checkDetached, sweepNetns } from './verify.js'

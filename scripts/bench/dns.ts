@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { World } from '../../test/helpers/world.js'
 import { run } from '../../test/helpers/world.js'
-import type { Api } from './api.js'
+import type { Api } from '../../test/helpers/api.js'
 
 const AARDVARK = '/usr/lib/podman/aardvark-dns'
 const NAMES = ['d1', 'd2', 'd3', 'svc']

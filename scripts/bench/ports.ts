@@ -3,7 +3,7 @@
  * it grows with the number of ports already published (it should not: a
  * publish adds map elements only).
  */
-import type { Api } from './api.js'
+import type { Api } from '../../test/helpers/api.js'
 import { msSince, percentile } from './stats.js'
 
 /** Results of the port benchmarks. */

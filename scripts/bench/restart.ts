@@ -16,7 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { World } from '../../test/helpers/world.js'
-import { Api } from './api.js'
+import { Api } from '../../test/helpers/api.js'
 import { msSince, percentile } from './stats.js'
 
 /** The goal of issue 6: a restart with 1000 endpoints reconciles in under a second. */

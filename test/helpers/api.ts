@@ -1,7 +1,8 @@
 /**
  * berth's HTTP API over its unix socket, straight from node:http (no CLI
- * process, so process start-up is not part of what is measured). One
- * keep-alive connection, as a long-lived client would hold.
+ * process: no process start-up in what the bench measures, and a test can
+ * send hundreds of requests quickly). One keep-alive connection, as a
+ * long-lived client would hold.
  */
 import http from 'node:http'
 
@@ -15,7 +16,11 @@ export interface Reply {
 export class Api {
   readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
 
-  constructor(readonly socketPath: string) {}
+  /** `timeoutMs`: a request without a reply by then fails (a deadlock must not hang a test). */
+  constructor(
+    readonly socketPath: string,
+    readonly timeoutMs = 30_000,
+  ) {}
 
   /** Sends one request and resolves with the whole reply. */
   send(method: string, path: string, body?: unknown): Promise<Reply> {
@@ -26,8 +31,8 @@ export class Api {
         headers['Content-Type'] = 'application/json'
         headers['Content-Length'] = Buffer.byteLength(data)
       }
-      const req = http.request({ socketPath: this.socketPath, method, path, headers, agent: this.#agent, timeout: 30_000 })
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no reply within 30 s`)))
+      const req = http.request({ socketPath: this.socketPath, method, path, headers, agent: this.#agent, timeout: this.timeoutMs })
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no reply within ${this.timeoutMs} ms`)))
       req.on('error', reject)
       req.on('response', res => {
         const chunks: Buffer[] = []
@@ -46,8 +51,27 @@ export class Api {
     return r
   }
 
+  /** GET `path` (must answer 200) parsed as JSON. */
+  async get<T = any>(path: string): Promise<T> {
+    return JSON.parse((await this.expect(200, 'GET', path)).body) as T
+  }
+
   /** Closes the kept-alive connection. */
   close(): void {
     this.#agent.destroy()
   }
 }
+
+/** Docker's /containers/create body: a sleeping sandbox on `network`, publishing `ports` (`HOST:CONTAINER`). */
+export const createBody = (network: string, ports: readonly string[] = [], cmd: readonly string[] = ['sleep', '3600']) => ({
+  Cmd: cmd,
+  HostConfig: {
+    NetworkMode: network,
+    PortBindings: Object.fromEntries(
+      ports.map(p => {
+        const [host, container] = p.split(':')
+        return [`${container}/tcp`, [{ HostIp: '', HostPort: host }]]
+      }),
+    ),
+  },
+})
