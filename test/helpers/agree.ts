@@ -143,6 +143,10 @@ const sandboxes = (w: World, seen: Seen): string[] => {
     const have = addrs.filter(a => a.ifname !== 'lo').flatMap(a => a.addr_info.filter(i => i.family === 'inet').map(i => `${i.local}/${i.prefixlen}`))
     const want = endpointsOf(c).map(([, e]) => `${e.IPAddress}/${e.IPPrefixLen}`)
     if (differ(have, want)) out.push(`${c.Name}: interfaces have ${JSON.stringify(sorted(have))}, inspect shows ${JSON.stringify(sorted(want))}`)
+    const pids = sh(['ip', 'netns', 'pids', ns]).stdout.split('\n').filter(Boolean).map(Number)
+    if (c.State.Running ? !pids.includes(c.State.Pid) : pids.length > 0) {
+      out.push(`${c.Name}: state ${c.State.Status} (pid ${c.State.Pid}), processes in its netns: ${JSON.stringify(pids)}`)
+    }
     const routes = w.ipJson<{ gateway?: string }[]>(ns, ['route', 'show', 'default']).map(r => r.gateway ?? '')
     const carrier = carrierOf(c, seen.networks)
     const wantRoute = carrier ? [String(carrier[1].Gateway)] : []
