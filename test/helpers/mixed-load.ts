@@ -64,7 +64,8 @@ const client = async (api: Api, rng: () => number, ops: number, names: number, l
     return r.status
   }
   for (let i = 0; i < ops; i++) {
-    const name = `c${Math.floor(rng() * names)}`
+    // Not hex: a name that is gone would otherwise match some container's id prefix (Docker's lookup).
+    const name = `w${Math.floor(rng() * names)}`
     const net = pick(NETWORKS)
     const x = rng()
     if (x < 0.25) {
