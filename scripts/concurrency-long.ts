@@ -10,8 +10,7 @@
  * Prints `C clients × N operations, all agreed` (exit 0) or every failure (exit 1).
  */
 import { disagreements } from '../test/helpers/agree.js'
-import { Api } from '../test/helpers/api.js'
-import { removeAll } from '../test/helpers/crash-points.js'
+import { Api, removeAll } from '../test/helpers/api.js'
 import { mixedLoad } from '../test/helpers/mixed-load.js'
 import { World } from '../test/helpers/world.js'
 import { longRunOptions } from './long-run.js'
@@ -32,7 +31,7 @@ const main = async () => {
     failures.push(...r.failures)
     const api = new Api(w.socket)
     failures.push(...(await disagreements(w, api)).map(f => `after the load: ${f}`))
-    failures.push(...(await removeAll(w)))
+    failures.push(...(await removeAll(api)))
     failures.push(...(await disagreements(w, api)).map(f => `after removing everything: ${f}`))
     api.close()
   } finally {

@@ -10,8 +10,8 @@
  * Prints `N kill points, all agreed` (exit 0) or every failure (exit 1).
  */
 import { disagreements } from '../test/helpers/agree.js'
-import { Api } from '../test/helpers/api.js'
-import { crashPoints, removeAll } from '../test/helpers/crash-points.js'
+import { Api, removeAll } from '../test/helpers/api.js'
+import { crashPoints } from '../test/helpers/crash-points.js'
 import { World } from '../test/helpers/world.js'
 import { longRunOptions } from './long-run.js'
 
@@ -24,8 +24,8 @@ const main = async () => {
     await w.start()
     process.stderr.write(`crash-long: seed ${o.seed}, ${o.counts.points} points, world ${w.dir}\n`)
     const r = await crashPoints(w, { points: o.counts.points ?? 200, seed: o.seed, log: o.quiet ? undefined : l => process.stderr.write(`${l}\n`) })
-    failures = [...r.failures, ...(await removeAll(w))]
     const api = new Api(w.socket)
+    failures = [...r.failures, ...(await removeAll(api))]
     failures.push(...(await disagreements(w, api)).map(f => `after removing everything: ${f}`))
     api.close()
     process.stderr.write(`interrupted: ${JSON.stringify(r.ops)}; ${((Date.now() - started) / 1000).toFixed(0)} s\n`)

@@ -9,8 +9,7 @@
 // scripts/concurrency-long.ts (50 × 1000).
 import t from 'tap'
 import { disagreements } from '../helpers/agree.js'
-import { Api } from '../helpers/api.js'
-import { removeAll } from '../helpers/crash-points.js'
+import { Api, removeAll } from '../helpers/api.js'
 import { mixedLoad } from '../helpers/mixed-load.js'
 import { seedFrom } from '../helpers/seeded.js'
 import { cannotRun, world } from '../helpers/world.js'
@@ -31,7 +30,7 @@ t.test('10 clients × 100 mixed operations', async t => {
   t.ok((r.answers['connect 200'] ?? 0) > 0 && (r.answers['network-rm 204'] ?? 0) > 0, 'connects and network removals got through')
   const api = new Api(w.socket)
   t.same(await disagreements(w, api), [], 'then state and kernel agree: no duplicate IPs, ports or names, nothing leaked')
-  t.same(await removeAll(w), [], 'everything is removable')
+  t.same(await removeAll(api), [], 'everything is removable')
   t.same(await disagreements(w, api), [], 'and then still agrees')
   api.close()
   t.same(w.snapshot(), clean, 'nothing is left behind')

@@ -7,9 +7,9 @@
 // Reproduce a failure with BERTH_CRASH_SEED=<seed printed below>;
 // scripts/crash-long.ts runs ≥ 200 points.
 import t from 'tap'
-import { crashPoints, CRASH_OPS, removeAll } from '../helpers/crash-points.js'
+import { crashPoints, CRASH_OPS } from '../helpers/crash-points.js'
 import { disagreements } from '../helpers/agree.js'
-import { Api } from '../helpers/api.js'
+import { Api, removeAll } from '../helpers/api.js'
 import { seedFrom } from '../helpers/seeded.js'
 import { cannotRun, world } from '../helpers/world.js'
 
@@ -26,8 +26,8 @@ t.test(`SIGKILL at ${POINTS} points`, async t => {
   const { failures, ops } = await crashPoints(w, { points: POINTS, seed, log: line => t.comment(line) })
   t.same(failures, [], `seed ${seed}: state and kernel agree after every restart`)
   if (POINTS >= 30) t.ok(CRASH_OPS.every(op => ops[op] >= 3), `every operation interrupted at least 3 times: ${JSON.stringify(ops)}`)
-  t.same(await removeAll(w), [], 'everything left is removable')
   const api = new Api(w.socket)
+  t.same(await removeAll(api), [], 'everything left is removable')
   t.same(await disagreements(w, api), [], 'and then still agrees')
   api.close()
   t.same(w.snapshot(), clean, 'nothing is left behind: netns, links, addresses, routes, rules, files')

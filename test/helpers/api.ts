@@ -75,3 +75,18 @@ export const createBody = (network: string, ports: readonly string[] = [], cmd: 
     ),
   },
 })
+
+/** Removes every container and user network through `api`; what failed (empty: all removed). */
+export const removeAll = async (api: Api): Promise<string[]> => {
+  const failures: string[] = []
+  for (const c of await api.get<any[]>('/containers/json?all=1')) {
+    const r = await api.send('DELETE', `/containers/${c.Id}?force=1`)
+    if (r.status !== 204) failures.push(`rm ${c.Names[0]}: HTTP ${r.status} ${r.body.trim()}`)
+  }
+  for (const n of await api.get<any[]>('/networks')) {
+    if (['bridge', 'host', 'none'].includes(n.Name)) continue
+    const r = await api.send('DELETE', `/networks/${n.Id}`)
+    if (r.status !== 204) failures.push(`network rm ${n.Name}: HTTP ${r.status} ${r.body.trim()}`)
+  }
+  return failures
+}

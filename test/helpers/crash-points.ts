@@ -158,20 +158,3 @@ export const crashPoints = async (w: World, opts: CrashOptions): Promise<CrashRe
   api.close()
   return { failures, ops }
 }
-
-/** Removes every container and user network through the API; what failed. */
-export const removeAll = async (w: World): Promise<string[]> => {
-  const api = new Api(w.socket, 20_000)
-  const failures: string[] = []
-  for (const c of await api.get<any[]>('/containers/json?all=1')) {
-    const r = await api.send('DELETE', `/containers/${c.Id}?force=1`)
-    if (r.status !== 204) failures.push(`rm ${c.Names[0]}: HTTP ${r.status} ${r.body.trim()}`)
-  }
-  for (const n of await api.get<any[]>('/networks')) {
-    if (['bridge', 'host', 'none'].includes(n.Name)) continue
-    const r = await api.send('DELETE', `/networks/${n.Id}`)
-    if (r.status !== 204) failures.push(`network rm ${n.Name}: HTTP ${r.status} ${r.body.trim()}`)
-  }
-  api.close()
-  return failures
-}
