@@ -28,6 +28,7 @@ t.test('10 clients × 100 mixed operations', async t => {
   t.same(r.failures, [], `seed ${seed}: no deadlock, only expected errors, no lost update`)
   t.ok((r.answers['create 201'] ?? 0) > 10 && (r.answers['create 409'] ?? 0) > 0, 'containers were made, and some names or ports clashed')
   t.ok((r.answers['connect 200'] ?? 0) > 0 && (r.answers['network-rm 204'] ?? 0) > 0, 'connects and network removals got through')
+  t.ok((r.answers['reconcile 200'] ?? 0) > 0, 'on-demand reconciles ran in between, alone, and found nothing to repair')
   const api = new Api(w.socket)
   t.same(await disagreements(w, api), [], 'then state and kernel agree: no duplicate IPs, ports or names, nothing leaked')
   t.same(await removeAll(api), [], 'everything is removable')
