@@ -187,16 +187,21 @@ export class KernelSession implements OpApplier {
     }
   }
 
-  /** An existing bridge with berth's alias for the same object is success. */
+  /**
+   * An existing bridge with berth's alias for the same object is success. So
+   * is one without any alias but with this network's MAC (derived from its
+   * id): a kill between creating a bridge and labelling it (two requests, the
+   * kernel ignores IFLA_IFALIAS on create) left it; it is labelled now.
+   */
   async #ensureBridge(op: Extract<Op, { kind: 'link.bridge' }>): Promise<void> {
     try {
       await this.host.createBridge(op.name, op)
     } catch (e) {
       if (errnoOf(e) !== 'EEXIST') throw e
       const existing = (await this.host.listLinks()).find(l => l.name === op.name)
-      if (existing?.alias !== op.alias) {
-        throw conflict('E_LINK_EXISTS', `a network interface named ${op.name} already exists and does not belong to this network`)
-      }
+      if (existing?.alias === op.alias) return
+      if (existing && !existing.alias && existing.mac === op.mac.toLowerCase()) return this.host.setAlias(op.name, op.alias)
+      throw conflict('E_LINK_EXISTS', `a network interface named ${op.name} already exists and does not belong to this network`)
     }
   }
 

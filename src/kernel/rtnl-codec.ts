@@ -24,6 +24,9 @@ export const ip4 = (text: string): Buffer => {
 /** A MAC address as 6 bytes. */
 export const mac = (text: string): Buffer => Buffer.from(text.split(':').map(h => parseInt(h, 16)))
 
+/** 6 bytes as `aa:bb:…`. */
+export const macText = (b: Buffer): string => [...b].map(x => x.toString(16).padStart(2, '0')).join(':')
+
 /** IFLA_LINK is a host-endian u32 the package types as raw bytes. */
 export const u32 = (n: number): Buffer => {
   const b = Buffer.alloc(4)
@@ -43,6 +46,8 @@ export interface LinkInfo {
   readonly master?: number | undefined
   readonly up: boolean
   readonly mtu?: number | undefined
+  /** Lower-case `aa:bb:…`. */
+  readonly mac?: string | undefined
 }
 
 /** An IPv4 route of the main table. */

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs'
 import { FlagsNew, type RtNetlinkSocket, ifla, rt } from 'netlink'
-import { type LinkInfo, type RouteInfo, encode, errnoOf, hairpinMessage, ip4, mac, u32 } from './rtnl-codec.js'
+import { type LinkInfo, type RouteInfo, encode, errnoOf, hairpinMessage, ip4, mac, macText, u32 } from './rtnl-codec.js'
 
 export { type LinkInfo, type RouteInfo, errnoOf }
 
@@ -243,6 +243,7 @@ export class Rtnl {
       master: l.attrs.master,
       up: Boolean(l.data.flags?.up),
       mtu: l.attrs.mtu,
+      mac: l.attrs.address ? macText(l.attrs.address) : undefined,
     }))
   }
 

@@ -98,3 +98,21 @@ t.test('the full plan works, is tolerant on replay, and teardown is tolerant', a
   t.notOk(observe().links.includes(ep.hostIfname), 'veth gone')
   t.same(observe().etc, [], 'files gone')
 })
+
+t.test('a bridge left unlabelled by a kill is taken back only when its MAC is this network’s', async t => {
+  const other: Network = { ...net, id: `${id}dddddd`.padEnd(64, '3'), bridge: `bru${id}` }
+  const create = planNetworkCreate(other).filter(op => op.kind === 'link.bridge')
+  const mac = (create[0] as Extract<Op, { kind: 'link.bridge' }>).mac
+  // What a kill between the create and the label leaves: the bridge, its MAC, no alias.
+  sh(['ip', '-n', hostNs, 'link', 'add', other.bridge, 'address', mac, 'type', 'bridge'])
+  await applyPlan(kernel, create)
+  t.equal(sh(['ip', '-n', hostNs, 'link', 'show', other.bridge]).stdout.match(/alias (\S+)/)?.[1], `berth:${other.id}`, 'labelled now')
+  await applyPlan(kernel, create)
+  t.pass('and a replay is still success')
+  sh(['ip', '-n', hostNs, 'link', 'del', other.bridge])
+  // A foreign bridge of that name (another MAC) is never taken.
+  sh(['ip', '-n', hostNs, 'link', 'add', other.bridge, 'address', '02:00:00:00:00:99', 'type', 'bridge'])
+  await t.rejects(applyPlan(kernel, create), /already exists and does not belong to this network/)
+  t.notMatch(sh(['ip', '-n', hostNs, 'link', 'show', other.bridge]).stdout, /alias/, 'and left as it was')
+  sh(['ip', '-n', hostNs, 'link', 'del', other.bridge])
+})
