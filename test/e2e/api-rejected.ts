@@ -29,7 +29,7 @@ const observe = async (w: World) => ({
   // The bridges' timers tick; they are not objects.
   hostLinks: sh(['ip', '-n', w.host, '-d', 'link']).stdout.replace(/_timer\s+[\d.]+/g, '_timer T'),
   containerLinks: sh(['ip', '-n', w.ns('c1'), '-d', 'addr']).stdout,
-  ps: (await w.ok(['ps', '-a'])).replace(/Up \S+ \S+/g, 'Up T').replace(/ +/g, ' '),
+  ps: (await w.ok(['ps', '-a'])).replace(/Up (Less than a second|About an? \w+|\d+ \w+)/g, 'Up T').replace(/ +/g, ' '),
   networks: await w.ok(['network', 'ls']),
   inspectNetwork: await w.ok(['network', 'inspect', 'kept', 'spare']),
   inspectContainers: await w.ok(['inspect', 'c1', 'c2']),
