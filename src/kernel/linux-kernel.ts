@@ -257,7 +257,7 @@ export class LinuxKernel {
   /** Calls `onCommit` for every nftables transaction committed in the daemon's netns by another process. */
   watchNftables(onCommit: (c: NftCommit) => void, onError: (e: Error) => void): { close(): void } {
     return new NftMonitor(c => {
-      if (c.tables === undefined || !this.#own.has(c.pid)) onCommit(c)
+      if (c.tables === undefined || !this.#own.claim(c.pid)) onCommit(c)
     }, onError)
   }
 

@@ -88,7 +88,14 @@ export class OwnCommits {
     this.#pids.set(pid, now)
   }
 
-  has(pid: number): boolean {
-    return this.#pids.has(pid)
+  /**
+   * Whether a commit by `pid` is berth's: a recent pid of its own, each
+   * matched once (one nft run is one transaction), so a pid the kernel hands
+   * out again later is not taken for berth's.
+   */
+  claim(pid: number): boolean {
+    const at = this.#pids.get(pid)
+    this.#pids.delete(pid)
+    return at !== undefined && Date.now() - at <= OWN_PID_MEMORY_MS
   }
 }

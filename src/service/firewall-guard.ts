@@ -24,12 +24,25 @@ const WATCHED = new Set([BERTH_TABLE, BERTH_BRIDGE_TABLE, IPTABLES_FILTER].map(t
 /** A reload is a burst of commits: one check this long after the first. */
 const SETTLE_MS = 100
 
+/**
+ * A program that keeps changing berth's tables back (another enforcer)
+ * would make a fight: more than FIGHT_RESTORES restores within FIGHT_MS
+ * double the wait before the next check each time, up to MAX_BACKOFF_MS;
+ * fewer, and the wait is SETTLE_MS again.
+ */
+const FIGHT_RESTORES = 10
+const FIGHT_MS = 10_000
+const MAX_BACKOFF_MS = 60_000
+
 /** Watches and repairs berth's firewall. */
 export class FirewallGuard {
   #watch: { close(): void } | undefined
   #timer: NodeJS.Timeout | undefined
   #running = false
   #again = false
+  #closed = false
+  #delay = SETTLE_MS
+  #restores: number[] = []
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -53,17 +66,21 @@ export class FirewallGuard {
     await applyPlan(this.ctx.kernel.session(), planFirewallFor(this.ctx.store.state, bridgeTable))
   }
 
-  /** Compares, and restores when something drifted; returns what drifted. */
+  /** Compares, and restores when something drifted; returns what drifted (nothing once closed). */
   check(): Promise<string[]> {
     return this.ctx.locks.with([FIREWALL_LOCK], async () => {
+      // A check that waited for the lock while a reset removed everything must not bring it back.
+      if (this.#closed) return []
       const drift = await this.drift()
       if (drift.length > 0) await this.restore()
       return drift
     })
   }
 
-  /** Starts watching nftables commits of other processes. */
+  /** Starts watching nftables commits of other processes, and checks once (what changed before is caught too). */
   watch(): void {
+    this.#closed = false
+    this.#schedule()
     this.#watch = this.ctx.kernel.watchNftables(
       commit => {
         if (commit.tables && ![...commit.tables].some(t => WATCHED.has(t))) return
@@ -75,8 +92,9 @@ export class FirewallGuard {
   }
 
   #schedule(): void {
+    if (this.#closed) return
     if (this.#running) this.#again = true
-    else this.#timer ??= setTimeout(() => void this.#run(), SETTLE_MS)
+    else this.#timer ??= setTimeout(() => void this.#run(), this.#delay)
   }
 
   async #run(): Promise<void> {
@@ -85,6 +103,7 @@ export class FirewallGuard {
     try {
       const drift = await this.check()
       for (const line of drift) this.ctx.log.warn({ repair: line }, 'firewall changed by another program; restored')
+      this.#pace(drift.length > 0)
     } catch (e) {
       this.ctx.log.error({ err: e }, 'could not restore the firewall')
     } finally {
@@ -96,8 +115,22 @@ export class FirewallGuard {
     }
   }
 
-  /** Stops watching. */
+  /** Sets the wait before the next check from how often restores happened lately. */
+  #pace(restored: boolean): void {
+    const now = Date.now()
+    this.#restores = this.#restores.filter(at => now - at < FIGHT_MS)
+    if (restored) this.#restores.push(now)
+    if (this.#restores.length <= FIGHT_RESTORES) {
+      this.#delay = SETTLE_MS
+    } else if (restored) {
+      this.#delay = Math.min(this.#delay * 2, MAX_BACKOFF_MS)
+      this.ctx.log.error({ nextCheckMs: this.#delay }, 'another program keeps changing berth’s firewall back; checking less often')
+    }
+  }
+
+  /** Stops watching; a check already waiting does nothing. */
   close(): void {
+    this.#closed = true
     clearTimeout(this.#timer)
     this.#timer = undefined
     this.#watch?.close()
