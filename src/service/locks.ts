@@ -54,12 +54,21 @@ export class KeyedLock {
   /** Set inside a keyed operation: a nested `with` must not queue behind an exclusive waiter. */
   #inside = new AsyncLocalStorage<true>()
 
-  /** Runs `work` alone: after every keyed operation in flight, before any new one (it may take keys itself). */
+  /**
+   * Runs `work` alone: after every keyed operation in flight, before any new
+   * one (it may take keys itself). Not from inside a keyed operation: that
+   * would wait for itself.
+   */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#inside.getStore()) return Promise.reject(new Error('KeyedLock.exclusive() inside a locked operation would wait for itself'))
     return this.#gate.exclusive(() => this.#inside.run(true, work))
   }
 
-  /** Runs `work` while holding every key. */
+  /**
+   * Runs `work` while holding every key. Nested inside another keyed
+   * operation (or an exclusive one) it takes its keys without the gate: keys
+   * nested that way must sort after those already held.
+   */
   async with<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
     if (this.#inside.getStore()) return this.#withKeys(keys, work)
     return this.#gate.shared(() => this.#inside.run(true, () => this.#withKeys(keys, work)))

@@ -62,7 +62,7 @@ export const defaultNetwork = (ctx: ServiceContext): Network => {
 }
 
 /** What berth owns in the kernel right now. */
-const observe = async (ctx: ServiceContext): Promise<Observed> => {
+export const observe = async (ctx: ServiceContext): Promise<Observed> => {
   const links = await ctx.kernel.hostLinks()
   const names = ctx.kernel.netns.listMounted(ctx.cfg.netnsPrefix)
   const aliases = ctx.kernel.loopbackAliases(names)
@@ -107,6 +107,9 @@ export const reconcile = async (ctx: ServiceContext, firewall: FirewallGuard, wh
     const ops = planContainerRepair(c, networks, etcFilesOf(filesCtx, c), observed, unfinished.touched.has(c.id))
     if (ops.length === 0) continue
     repaired.push(`re-created sandbox pieces of container ${c.name}`)
+    if (ops.some(op => op.kind === 'netns.create') && c.process.status === 'running') {
+      repaired.push(`container ${c.name}: its process (pid ${c.process.pid}) still runs in the deleted network namespace; remove the container and run it again`)
+    }
     await applyBestEffort(ctx.kernel.session(), ops).catch(e => ctx.log.error({ err: e, container: c.id }, 'could not repair container'))
   }
   if (when === 'start') await firewall.restore()

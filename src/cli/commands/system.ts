@@ -1,7 +1,7 @@
 /**
  * `berth system reconcile|reset`: whole-daemon operations.
  */
-import readline from 'node:readline/promises'
+import readline from 'node:readline'
 import type { Command } from 'commander'
 import type { ApiClient } from '../client.js'
 
@@ -16,16 +16,24 @@ const RESET_WARNING = `WARNING! This will remove:
 and then stop berthd.
 Are you sure you want to continue? [y/N] `
 
-/** Docker's prompt: only "y" or "yes" goes on. */
+/** Docker's prompt: only "y" or "yes" goes on. A piped answer may lack its newline. */
 const confirm = async (question: string): Promise<boolean> => {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    const closed = new Promise<string>(resolve => rl.once('close', () => resolve('')))
-    const answer = await Promise.race([rl.question(question), closed])
-    return /^y(es)?$/i.test(answer.trim())
-  } finally {
+  process.stderr.write(question)
+  let answer = ''
+  if (process.stdin.isTTY) {
+    const rl = readline.createInterface({ input: process.stdin })
+    answer = await new Promise<string>(resolve => {
+      rl.once('line', resolve)
+      rl.once('close', () => resolve(''))
+    })
     rl.close()
+  } else {
+    for await (const chunk of process.stdin) {
+      answer += String(chunk)
+      if (answer.includes('\n')) break
+    }
   }
+  return /^y(es)?$/i.test(answer.split('\n')[0]?.trim() ?? '')
 }
 
 /** Registers the system commands. */

@@ -188,3 +188,9 @@ tap.test('exclusive: one at a time, and a failure releases the gate', async t =>
   await lock.with(['k'], async () => void events.push('keyed'))
   t.same(events, ['1 start', '1 end', '2', 'keyed'])
 })
+
+tap.test('exclusive() from inside a keyed operation is refused, not a deadlock', async t => {
+  const locks = new KeyedLock()
+  await t.rejects(locks.with(['a'], () => locks.exclusive(async () => 1)), /would wait for itself/)
+  t.equal(await locks.exclusive(async () => 2), 2, 'the lock still works afterwards')
+})
