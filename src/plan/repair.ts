@@ -143,7 +143,16 @@ export const planContainerRepair = (
   // A netns of that name that is not this container's (no or another owner
   // alias) does not count: garbage removal takes a stale berth one away.
   const netnsMissing = o.netns.get(c.netns) !== ownerAlias(c.id)
-  if (netnsMissing) return [...planSandboxCreate(c, files), ...planEndpoints(c, networks, (n, ep, route) => planEndpointCreate(n, c, ep, route))]
+  if (netnsMissing) {
+    return [
+      ...planSandboxCreate(c, files),
+      ...planEndpoints(c, networks, (n, ep, route) => [
+        // A process can keep the deleted netns, and the old pair with it, alive: the old pair goes first.
+        ...(hasHostSide(ep) && o.hostLinks.get(ep.hostIfname) === ownerAlias(ep.id) ? planEndpointRemove(c, ep) : []),
+        ...planEndpointCreate(n, c, ep, route),
+      ]),
+    ]
+  }
   const filesMissing = interrupted || !o.etcDirs || !o.etcDirs.has(c.netns)
   const ops: Op[] = filesMissing ? [{ kind: 'files.write', netns: c.netns, files }] : []
   ops.push(

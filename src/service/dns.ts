@@ -24,6 +24,8 @@ import { usesEmbeddedDns } from './endpoints.js'
 
 interface Attached {
   readonly netns: string
+  /** Which netns of that name (a repair may have made a new one). */
+  readonly netnsIno: number
   readonly listener: DnsListener
   readonly forwarder: Forwarder
 }
@@ -43,9 +45,13 @@ export class DnsService {
     this.#ports = new DnsPortFiles(path.join(ctx.cfg.execRoot, 'dns'))
   }
 
-  /** Attaches and detaches resolvers to match the state (serialized, idempotent). */
-  sync(): Promise<void> {
-    return this.#serialized(() => this.#sync())
+  /**
+   * Attaches and detaches resolvers to match the state (serialized,
+   * idempotent). `recheckNetns` (on-demand reconcile) also re-attaches where
+   * a netns of the same name is a new one.
+   */
+  sync(opts: { recheckNetns?: boolean } = {}): Promise<void> {
+    return this.#serialized(() => this.#sync(opts.recheckNetns ?? false))
   }
 
   /**
@@ -67,13 +73,14 @@ export class DnsService {
     return next
   }
 
-  async #sync(): Promise<void> {
+  async #sync(recheckNetns: boolean): Promise<void> {
     const s = this.ctx.store.state
     const want = new Map(s.containers.filter(c => c.status === 'ready' && usesEmbeddedDns(s, c)).map(c => [c.id, c]))
     if (!this.#pruned) this.#ports.prune(new Set(s.containers.map(c => c.id)))
     this.#pruned = true
     for (const [id, a] of this.#attached) {
-      if (want.get(id)?.netns === a.netns) continue
+      const same = want.get(id)?.netns === a.netns && (!recheckNetns || this.#inodeOf(a.netns) === a.netnsIno)
+      if (same) continue
       a.listener.close()
       a.forwarder.close()
       this.#attached.delete(id)
@@ -112,7 +119,15 @@ export class DnsService {
       forwarder?.close()
       throw e
     }
-    this.#attached.set(c.id, { netns: c.netns, listener, forwarder })
+    this.#attached.set(c.id, { netns: c.netns, netnsIno, listener, forwarder })
+  }
+
+  #inodeOf(netns: string): number | undefined {
+    try {
+      return netnsInode(this.ctx.kernel.netns.path(netns))
+    } catch {
+      return undefined
+    }
   }
 
   /** Upstreams: --dns, else the host's resolvers; never loopback (a loop, or unreachable from a netns). */

@@ -6,6 +6,7 @@
 import t, { type Test } from 'tap'
 import { HOST_IP, OUTSIDE_IP, cannotRun, sh, world, type World } from '../helpers/world.js'
 import { answer, startWeb } from '../helpers/ports.js'
+import { digShort } from '../helpers/dns.js'
 
 const skip = cannotRun()
 if (skip) t.plan(0, skip)
@@ -105,4 +106,13 @@ t.test('berth system reconcile re-creates deleted kernel objects and says what i
   t.ok(await w.ping(w.ns('ca'), b.IPAddress), 'a reaches b again')
   t.ok(await w.ping(w.ns('cb'), OUTSIDE_IP), 'b reaches the outside again')
   t.equal(await w.ok(['system', 'reconcile']), 'Nothing to repair.', 'a second run finds nothing')
+
+  // Someone deletes ca's whole netns: a new one, with its address and its DNS.
+  t.same(await digShort(w, 'ca', 'cb'), [b.IPAddress], 'DNS works before')
+  sh(['ip', 'netns', 'del', w.ns('ca')])
+  const again = await w.ok(['system', 'reconcile'])
+  t.match(again, /re-created sandbox pieces of container ca/)
+  t.match(again, /container ca: its process \(pid \d+\) still runs in the deleted network namespace/, 'and says what it cannot repair')
+  t.ok(await w.ping(w.ns('ca'), b.IPAddress), 'the new netns reaches cb')
+  t.same(await digShort(w, 'ca', 'cb'), [b.IPAddress], 'and has the embedded DNS again')
 })

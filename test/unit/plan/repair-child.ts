@@ -5,7 +5,11 @@
  * cleanup and garbage collection handle both.
  */
 import tap from 'tap'
-import { planEndpointCreate as planBridgeEndpointCreate, planEndpointRefresh as planBridgeRefresh } from '../../../src/drivers/bridge/plan-endpoint.js'
+import {
+  planEndpointCreate as planBridgeEndpointCreate,
+  planEndpointRefresh as planBridgeRefresh,
+  planEndpointRemove as planBridgeEndpointRemove,
+} from '../../../src/drivers/bridge/plan-endpoint.js'
 import { planChildEndpointCreate, planChildEndpointRefresh } from '../../../src/drivers/child/plan.js'
 import type { State } from '../../../src/model/types.js'
 import { type Observed, planContainerRepair, planGarbage, planNetworkRepair, planUnfinished } from '../../../src/plan/repair.js'
@@ -77,6 +81,8 @@ tap.test('a missing netns: the sandbox and every child re-made inside it', async
     ...planChildEndpointCreate(MACV, CTR, EP_MAC, false),
     ...planChildEndpointCreate(VLAN, CTR, EP_VLAN, false),
     ...planChildEndpointCreate(IPV, CTR, EP_IPV, false),
+    // The bridge endpoint's old pair goes first; children have no host side.
+    ...planBridgeEndpointRemove(EP_BR),
     ...planBridgeEndpointCreate(BRIDGE, CTR, EP_BR, true),
   ])
   t.strictSame(

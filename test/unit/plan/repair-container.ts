@@ -3,7 +3,7 @@
  * idempotent rest (addresses, links up, the default route, the /etc files).
  */
 import tap from 'tap'
-import { planEndpointCreate, planEndpointRefresh } from '../../../src/drivers/bridge/plan-endpoint.js'
+import { planEndpointCreate, planEndpointRefresh, planEndpointRemove } from '../../../src/drivers/bridge/plan-endpoint.js'
 import type { Container, Endpoint, Network } from '../../../src/model/types.js'
 import type { Op } from '../../../src/plan/ops.js'
 import { planContainerRepair } from '../../../src/plan/repair.js'
@@ -89,14 +89,29 @@ tap.test('a host veth without or with another alias counts as missing', async t 
   }
 })
 
+/** The sandbox and every pair again; an observed host end goes first (a process may keep the deleted netns, and the old pair, alive). */
+const remade = (withOldPairs: boolean, eps: [Network, Endpoint, boolean][]) => [
+  ...planSandboxCreate(WEB, FILES),
+  ...eps.flatMap(([n, ep, route]) => [...(withOldPairs ? planEndpointRemove(ep) : []), ...planEndpointCreate(n, WEB, ep, route)]),
+]
+const BOTH: [Network, Endpoint, boolean][] = [[DEF, EP0, true], [CUS, EP1, false]]
+
 tap.test('a missing netns re-creates the sandbox and every endpoint', async t => {
   const o = healthy()
   o.netns.delete('berth-web')
   const ops = planContainerRepair(WEB, NETS, FILES, o)
-  t.strictSame(ops, [...planSandboxCreate(WEB, FILES), ...planEndpointCreate(DEF, WEB, EP0, true), ...planEndpointCreate(CUS, WEB, EP1, false)])
+  t.strictSame(ops, remade(true, BOTH))
   t.equal(ops[0]?.kind, 'netns.create')
   t.equal(ops.filter(op => op.kind === 'link.veth').length, 2, 'both pairs, though their host ends were observed')
-  t.equal(ops.filter(op => op.kind === 'link.delete').length, 0, 'no peer deletes: the netns is new')
+  t.strictSame(
+    ops.filter(op => op.kind === 'link.delete'),
+    [EP0, EP1].map(ep => ({ kind: 'link.delete', name: ep.hostIfname, alias: `berth:${ep.id}` })),
+    'the old pairs go first, by their host ends, only when they carry the endpoint’s mark',
+  )
+  const gone = healthy()
+  gone.netns.delete('berth-web')
+  for (const ep of [EP0, EP1]) gone.hostLinks.delete(ep.hostIfname)
+  t.strictSame(planContainerRepair(WEB, NETS, FILES, gone), remade(false, BOTH), 'no old pair: nothing to delete')
   t.equal(ops.filter(op => op.kind === 'files.write').length, 1, 'the files once, from the sandbox plan')
 })
 
@@ -104,11 +119,7 @@ tap.test('a netns of the right name that is not this container’s is re-created
   for (const alias of ['berth:an-older-container', undefined, 'someone', `berth:${EP0.id}`]) {
     const o = healthy()
     o.netns.set('berth-web', alias)
-    t.strictSame(
-      planContainerRepair(WEB, NETS, FILES, o),
-      [...planSandboxCreate(WEB, FILES), ...planEndpointCreate(DEF, WEB, EP0, true), ...planEndpointCreate(CUS, WEB, EP1, false)],
-      String(alias),
-    )
+    t.strictSame(planContainerRepair(WEB, NETS, FILES, o), remade(true, BOTH), String(alias))
   }
 })
 
@@ -116,7 +127,7 @@ tap.test('endpoints on unknown networks are skipped', async t => {
   const only = new Map([[DEF.id, DEF]])
   const gone = healthy()
   gone.netns.delete('berth-web')
-  t.strictSame(planContainerRepair(WEB, only, FILES, gone), [...planSandboxCreate(WEB, FILES), ...planEndpointCreate(DEF, WEB, EP0, true)])
+  t.strictSame(planContainerRepair(WEB, only, FILES, gone), remade(true, [[DEF, EP0, true]]))
   t.strictSame(planContainerRepair(WEB, only, FILES, healthy()), [FILES_WRITE, ...replay(DEF, WEB, EP0, true)], 'also when re-asserting')
   const noVeth = healthy()
   noVeth.hostLinks.delete(EP1.hostIfname)
