@@ -1,32 +1,11 @@
 /**
  * The embedded DNS's answers on the wire: header flags, EDNS limit, truncation, FORMERR.
  */
-import dnsPacket, { type DecodedPacket, type Packet, type Question, type RecordType } from 'dns-packet'
+import dnsPacket, { type Packet } from 'dns-packet'
 import tap from 'tap'
 import { decide, encodeUdp, formErr, respond, udpLimit } from '../../../src/dns/answer.js'
 import type { NetworkRecords } from '../../../src/dns/records.js'
-
-/** What dns-packet's decoder returns (its types leave out rcode and opcode). */
-type Decoded = DecodedPacket & { rcode: string; opcode: string }
-const dec = (b: Buffer): Decoded => dnsPacket.decode(b) as Decoded
-
-const { RECURSION_DESIRED: RD, RECURSION_AVAILABLE: RA, AUTHORITATIVE_ANSWER: AA, TRUNCATED_RESPONSE: TC } = dnsPacket
-
-/** A query as it arrives: encoded by a client, decoded by the server. */
-const query = (
-  name: string,
-  type: RecordType = 'A',
-  opts: { id?: number; flags?: number; questions?: Question[]; additionals?: Packet['additionals'] } = {},
-): Decoded =>
-  dec(
-    dnsPacket.encode({
-      type: 'query',
-      id: opts.id ?? 0x4242,
-      flags: opts.flags ?? RD,
-      questions: opts.questions ?? [{ type, name, class: 'IN' }],
-      ...(opts.additionals ? { additionals: opts.additionals } : {}),
-    }),
-  )
+import { dec, RD, RA, AA, TC, query } from './fixtures/answer-helpers.js'
 
 const opt = (udpPayloadSize: number) => [{ type: 'OPT' as const, name: '.', udpPayloadSize, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
 
