@@ -10,6 +10,7 @@ import tap from 'tap'
 import type { Container, Network, State } from '../../../src/model/types.js'
 import { emptyState, serializeContainer, serializeStateFile } from '../../../src/state/schema.js'
 import { StateStore, writeFileAtomic } from '../../../src/state/store.js'
+import { NETWORK_DEFAULTS } from '../fixtures/network.js'
 
 const net = (id: string, name: string): Network => ({
   id,
@@ -20,14 +21,7 @@ const net = (id: string, name: string): Network => ({
   gateway: '172.18.0.1',
   userSubnet: false,
   bridge: `br-${id.slice(0, 12)}`,
-  internal: false,
-  icc: true,
-  masquerade: true,
-  attachable: false,
-  isDefault: false,
-  options: {},
-  labels: {},
-  status: 'ready',
+  ...NETWORK_DEFAULTS,
 })
 const addNet = (id: string, name: string) => (s: State): State => ({ ...s, networks: [...s.networks, net(id, name)], poolCursor: s.poolCursor + 1 })
 const ctr = (id: string, name: string): Container => ({

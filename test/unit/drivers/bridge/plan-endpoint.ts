@@ -1,6 +1,7 @@
 import tap from 'tap'
 import { planEndpointCreate, planEndpointRefresh, planEndpointRemove } from '../../../../src/drivers/bridge/plan-endpoint.js'
 import type { Container, Endpoint, Network } from '../../../../src/model/types.js'
+import { NETWORK_DEFAULTS } from '../../fixtures/network.js'
 
 const NET: Network = {
   id: 'n'.repeat(64),
@@ -12,14 +13,7 @@ const NET: Network = {
   userSubnet: true,
   bridge: 'br-nnnnnnnnnnnn',
   mtu: 1400,
-  internal: false,
-  icc: true,
-  masquerade: true,
-  attachable: false,
-  isDefault: false,
-  options: {},
-  labels: {},
-  status: 'ready',
+  ...NETWORK_DEFAULTS,
 }
 const EP: Endpoint = {
   id: 'e0a1b2c3d4e5f6',

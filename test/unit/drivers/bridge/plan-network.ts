@@ -2,6 +2,7 @@ import tap from 'tap'
 import { bridgeMac, planNetworkCreate, planNetworkRemove, subnetOf } from '../../../../src/drivers/bridge/plan-network.js'
 import { formatCidr } from '../../../../src/model/ipv4.js'
 import type { Network } from '../../../../src/model/types.js'
+import { NETWORK_DEFAULTS } from '../../fixtures/network.js'
 
 const ID = '17c77452ce21f0e1d2c3b4a5968778695a4b3c2d1e0f11223344556677889900'
 const net = (over: Partial<Network> = {}): Network => ({
@@ -13,14 +14,7 @@ const net = (over: Partial<Network> = {}): Network => ({
   gateway: '172.18.0.1',
   userSubnet: false,
   bridge: 'br-17c77452ce21',
-  internal: false,
-  icc: true,
-  masquerade: true,
-  attachable: false,
-  isDefault: false,
-  options: {},
-  labels: {},
-  status: 'ready',
+  ...NETWORK_DEFAULTS,
   ...over,
 })
 
